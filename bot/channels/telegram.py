@@ -1,0 +1,236 @@
+"""The Telegram channel: python-telegram-bot in polling or webhook mode around the engine.
+
+Updates of one chat are handled and answered in order (``ChatOrderedProcessor`` holds a per-chat
+lock over handling *and* sending); different chats run concurrently. Replies are sent after the
+engine's transaction commits. One ``Application`` (one HTTP connection pool) per channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Sequence
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
+
+from bot.channels.telegram_events import to_event
+from bot.config import Settings
+from handlers.engine import Engine
+from handlers.events import CallbackAnswer, OutDocument, OutText, Reply
+from handlers.keyedlock import KeyedLock
+from locales import Catalogs
+
+log = logging.getLogger(__name__)
+
+MENU_COMMANDS = (
+    "gopy",
+    "cuatoi",
+    "tracuu",
+    "lich",
+    "dangky",
+    "thaydan",
+    "ngonngu",
+    "trogiup",
+    "huy",
+)
+MENU_COMMANDS_EN = (
+    "submit",
+    "mine",
+    "status",
+    "sessions",
+    "register",
+    "proxy",
+    "language",
+    "help",
+    "cancel",
+)
+
+
+def _chat_key(update: object) -> str:
+    chat = update.effective_chat if isinstance(update, Update) else None
+    return str(chat.id) if chat is not None else "-"
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Concurrent across chats, strictly in arrival order within one chat."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks = KeyedLock()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        async with self._locks.hold(_chat_key(update)):
+            await coroutine
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+
+def _markup(reply: OutText) -> Any:
+    if reply.buttons:
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+                for row in reply.buttons
+            ]
+        )
+    if reply.request_contact is not None:
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(reply.request_contact, request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+    if reply.menu:
+        return ReplyKeyboardMarkup(
+            [list(row) for row in reply.menu], resize_keyboard=True, is_persistent=True
+        )
+    if reply.remove_menu:
+        return ReplyKeyboardRemove()
+    return None
+
+
+class TelegramChannel:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        catalogs: Catalogs,
+        *,
+        max_rate: float = 30.0,
+        concurrency: int = 256,
+    ) -> None:
+        if settings.telegram_token is None:
+            raise ValueError("the Telegram channel needs YDAN_TELEGRAM_TOKEN")
+        self.settings = settings
+        self.engine = engine
+        self.catalogs = catalogs
+        # The builder's generic parameters change with each call; mypy cannot follow them.
+        builder: Any = (
+            Application.builder()
+            .token(settings.telegram_token)
+            .base_url(settings.telegram_base_url)
+            .base_file_url(settings.file_base_url)
+            .concurrent_updates(ChatOrderedProcessor(concurrency))
+            .connection_pool_size(64)
+            .pool_timeout(30)
+        )
+        if max_rate > 0:
+            builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=max_rate, max_retries=3))
+        if settings.telegram_mode == "webhook":
+            builder = builder.updater(None)
+        self.app = builder.build()
+        self.app.add_handler(TypeHandler(Update, self._on_update))
+        self.app.add_error_handler(self._on_error)
+
+    @property
+    def username(self) -> str | None:
+        try:
+            return str(self.app.bot.username)
+        except RuntimeError:  # before initialize(): getMe has not run yet
+            return None
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        await self._set_commands()
+        await self.app.start()
+        if self.settings.telegram_mode == "webhook":
+            await self.app.bot.set_webhook(
+                url=self.settings.webhook_url or "",
+                secret_token=self.settings.webhook_secret,
+                allowed_updates=["message", "callback_query"],
+            )
+        else:
+            await self.app.bot.delete_webhook()
+            assert self.app.updater is not None
+            await self.app.updater.start_polling(
+                poll_interval=0.0, timeout=10, allowed_updates=["message", "callback_query"]
+            )
+        log.info("telegram channel started in %s mode", self.settings.telegram_mode)
+
+    async def stop(self) -> None:
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+    async def feed_webhook(self, data: dict[str, Any]) -> None:
+        """Queue one update the web server received; the application processes it in order."""
+        update = Update.de_json(data, self.app.bot)
+        await self.app.update_queue.put(update)
+
+    async def _set_commands(self) -> None:
+        for language, names in (("vi", MENU_COMMANDS), ("en", MENU_COMMANDS_EN)):
+            t = self.catalogs.get(language)
+            commands = [BotCommand(name, t(f"command.{name}")) for name in names]
+            await self.app.bot.set_my_commands(
+                commands,
+                scope=BotCommandScopeDefault(),
+                language_code=None if language == "vi" else language,
+            )
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        event = to_event(update)
+        query = update.callback_query
+        if event is None:
+            if query is not None:
+                await query.answer()
+            return
+        outcome = await self.engine.handle(event)
+        answered = False
+        if query is not None:
+            toast = next((r for r in outcome.replies if isinstance(r, CallbackAnswer)), None)
+            await query.answer(toast.text if toast else None)
+            answered = True
+        if not outcome.duplicate:
+            await self.send(event.chat.chat_id, outcome.replies)
+        elif query is not None and not answered:
+            await query.answer()
+
+    async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        bot = self.app.bot
+        for reply in replies:
+            try:
+                if isinstance(reply, OutText):
+                    if reply.edit_message_id is not None:
+                        await bot.edit_message_text(
+                            reply.text,
+                            chat_id=chat_id,
+                            message_id=int(reply.edit_message_id),
+                            reply_markup=_markup(reply),
+                        )
+                    else:
+                        await bot.send_message(chat_id, reply.text, reply_markup=_markup(reply))
+                elif isinstance(reply, OutDocument):
+                    await bot.send_document(
+                        chat_id,
+                        InputFile(reply.content, filename=reply.filename),
+                        caption=reply.caption,
+                    )
+            except Forbidden:
+                log.info("chat %s blocked the bot; reply dropped", chat_id)
+                return
+            except BadRequest as exc:
+                log.warning("reply rejected by Telegram: %s", exc.message)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        if isinstance(error, TelegramError):
+            log.warning("telegram error: %s", error)
+        else:
+            log.error("update handling failed", exc_info=error)

@@ -1,0 +1,102 @@
+"""Handles one inbound event end to end, inside one database transaction.
+
+Order of work: serialise on the chat (in process, and across processes on PostgreSQL), drop an
+update already processed, load the conversation state and the person, dispatch, commit. Replies
+are returned to the channel adapter, which sends them after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.context import Ctx, new_nonce
+from handlers.dispatch import dispatch
+from handlers.events import InboundEvent, Outcome, OutText
+from handlers.keyedlock import KeyedLock
+from handlers.router import Router
+from handlers.services import Services
+from storage.models import ConversationState, Person, ProcessedUpdate
+from storage.repo.people import find_identity
+
+log = logging.getLogger(__name__)
+
+
+async def _first_delivery(
+    session: AsyncSession, channel: str, update_id: str, now: datetime
+) -> bool:
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    result = await session.execute(
+        insert(ProcessedUpdate)
+        .values(channel=channel, update_id=update_id, processed_at=now)
+        .on_conflict_do_nothing()
+        .returning(ProcessedUpdate.update_id)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def _load_state(
+    session: AsyncSession, channel: str, chat_id: str, now: datetime
+) -> ConversationState:
+    state = await session.scalar(
+        select(ConversationState).where(
+            ConversationState.channel == channel, ConversationState.chat_id == chat_id
+        )
+    )
+    if state is None:
+        state = ConversationState(
+            channel=channel, chat_id=chat_id, data={}, nonce=new_nonce(), updated_at=now
+        )
+        session.add(state)
+        await session.flush()
+    return state
+
+
+class Engine:
+    def __init__(self, services: Services, router: Router) -> None:
+        self.services = services
+        self.router = router
+        self._locks = KeyedLock()
+
+    async def handle(self, event: InboundEvent) -> Outcome:
+        key = f"{event.chat.channel}:{event.chat.chat_id}"
+        async with self._locks.hold(key):
+            try:
+                return await self._handle_locked(event, key)
+            except Exception:
+                # The transaction rolled back, the update id included: a redelivery may retry.
+                log.exception(
+                    "event failed (channel=%s update=%s kind=%s)",
+                    event.chat.channel,
+                    event.update_id,
+                    type(event.payload).__name__,
+                )
+                translator = self.services.catalogs.get(self.services.default_locale)
+                return Outcome([OutText(translator("error.internal"))])
+
+    async def _handle_locked(self, event: InboundEvent, key: str) -> Outcome:
+        db = self.services.db
+        now = self.services.clock.now()
+        async with db.transaction() as session:
+            await db.lock_key(session, key)
+            if event.update_id is not None and not await _first_delivery(
+                session, event.chat.channel, event.update_id, now
+            ):
+                log.info("duplicate update %s ignored", event.update_id)
+                return Outcome(duplicate=True)
+            state = await _load_state(session, event.chat.channel, event.chat.chat_id, now)
+            identity = await find_identity(session, event.chat.channel, event.sender.external_id)
+            person = await session.get(Person, identity.person_id) if identity else None
+            ctx = Ctx(self.services, self.router, session, event, state, identity, person)
+            if state.flow and now - state.updated_at > self.services.limits.draft_kept_for:
+                ctx.clear_flow()
+                ctx.say(ctx.t("flow.expired"))
+            await dispatch(ctx, self.router)
+            state.updated_at = now
+            state.reminded_at = None
+            return Outcome(ctx.replies)

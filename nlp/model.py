@@ -1,0 +1,155 @@
+"""The trained artifact: vocabulary, idf, linear weights and calibration, saved as plain files.
+
+Training uses scikit-learn; this module only needs numpy, so the running bot loads and applies
+the model without scikit-learn. Files in a model directory:
+
+- ``vocabulary.json``: the feature strings, in weight-row order;
+- ``weights.npz``: idf, the weight matrix (float16 to keep the package small), biases and the
+  calibration of every output;
+- ``meta.json``: topic and flag order, feature settings, decision thresholds, training summary.
+
+The version is a hash of what decides the outputs, so two identical trainings share a version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlp.features import FeatureConfig, FloatArray, SparseRows, Vectorizer, sparse_dot
+from nlp.topics import FLAGS, TOPICS
+
+VOCABULARY_FILE = "vocabulary.json"
+WEIGHTS_FILE = "weights.npz"
+META_FILE = "meta.json"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds tuned on out-of-fold predictions of the training set."""
+
+    uncertain: float = 0.5
+    secondary: float = 0.5
+    flags: tuple[float, ...] = (0.5, 0.5, 0.5)
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Calibrated probabilities for a batch: primary topic (rows sum to 1), membership, flags."""
+
+    primary: FloatArray
+    membership: FloatArray
+    flags: FloatArray
+
+
+@dataclass
+class LinearModel:
+    """Three heads over one sparse feature vector.
+
+    Columns of ``weights``: the primary topic (softmax over TOPICS), topic membership (one
+    sigmoid per topic, multi-label) and the flags (one sigmoid each, in FLAGS order).
+    ``scale``/``shift`` calibrate each sigmoid (Platt); ``temperature`` calibrates the softmax.
+    """
+
+    vectorizer: Vectorizer
+    weights: FloatArray
+    bias: FloatArray
+    scale: FloatArray
+    shift: FloatArray
+    temperature: float
+    thresholds: Thresholds
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def outputs(self, rows: SparseRows) -> Outputs:
+        n = len(TOPICS)
+        logits = sparse_dot(rows, self.weights) + self.bias
+        primary = logits[:, :n] / self.temperature
+        primary = np.exp(primary - primary.max(axis=1, keepdims=True))
+        primary /= primary.sum(axis=1, keepdims=True)
+        calibrated = logits[:, n:] * self.scale + self.shift
+        probs = 1.0 / (1.0 + np.exp(-np.clip(calibrated, -30.0, 30.0)))
+        return Outputs(primary=primary, membership=probs[:, :n], flags=probs[:, n:])
+
+    def predict(self, texts: Sequence[str]) -> Outputs:
+        return self.outputs(self.vectorizer.transform(texts))
+
+    @property
+    def version(self) -> str:
+        digest = hashlib.sha256()
+        digest.update("\n".join(self.vectorizer.vocabulary).encode("utf-8"))
+        for array in (self.vectorizer.idf, self.weights, self.bias, self.scale, self.shift):
+            digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
+        digest.update(json.dumps(self._decisions(), sort_keys=True).encode("utf-8"))
+        return digest.hexdigest()[:12]
+
+    def _decisions(self) -> dict[str, Any]:
+        return {
+            "topics": list(TOPICS),
+            "flags": list(FLAGS),
+            "features": self.vectorizer.config.to_dict(),
+            "temperature": self.temperature,
+            "thresholds": {
+                "uncertain": self.thresholds.uncertain,
+                "secondary": self.thresholds.secondary,
+                "flags": list(self.thresholds.flags),
+            },
+        }
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / VOCABULARY_FILE).write_text(
+            json.dumps(self.vectorizer.vocabulary, ensure_ascii=False), encoding="utf-8"
+        )
+        np.savez_compressed(
+            directory / WEIGHTS_FILE,
+            idf=self.vectorizer.idf.astype(np.float16),
+            weights=self.weights.astype(np.float16),
+            bias=self.bias.astype(np.float32),
+            scale=self.scale.astype(np.float32),
+            shift=self.shift.astype(np.float32),
+        )
+        # Round-trip through float16 so the version written equals the version loaded.
+        self.vectorizer.idf = self.vectorizer.idf.astype(np.float16).astype(np.float32)
+        self.weights = self.weights.astype(np.float16).astype(np.float32)
+        meta = {**self._decisions(), "version": self.version, "info": self.info}
+        (directory / META_FILE).write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> LinearModel:
+        meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+        if tuple(meta["topics"]) != TOPICS or tuple(meta["flags"]) != FLAGS:
+            raise ValueError(f"model in {directory} was trained for other topics or flags")
+        vocabulary = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        with np.load(directory / WEIGHTS_FILE) as arrays:
+            idf = arrays["idf"].astype(np.float32)
+            weights = arrays["weights"].astype(np.float32)
+            bias, scale, shift = arrays["bias"], arrays["scale"], arrays["shift"]
+        config = FeatureConfig.from_dict(meta["features"])
+        limits = meta["thresholds"]
+        return cls(
+            vectorizer=Vectorizer(vocabulary, idf, config),
+            weights=weights,
+            bias=bias,
+            scale=scale,
+            shift=shift,
+            temperature=float(meta["temperature"]),
+            thresholds=Thresholds(
+                uncertain=float(limits["uncertain"]),
+                secondary=float(limits["secondary"]),
+                flags=tuple(float(x) for x in limits["flags"]),
+            ),
+            info=dict(meta.get("info", {})),
+        )
+
+
+def is_model_dir(directory: Path) -> bool:
+    """True when ``directory`` holds a complete saved model."""
+    return all((directory / name).is_file() for name in (VOCABULARY_FILE, WEIGHTS_FILE, META_FILE))

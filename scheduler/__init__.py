@@ -1,0 +1,1 @@
+"""Timed work: the working-day calendar, legal deadlines and reminders."""

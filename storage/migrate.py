@@ -1,0 +1,31 @@
+"""Applies the Alembic migrations in ``storage/migrations`` (``ydan db upgrade`` and ``serve``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(url: str = "") -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def _upgrade(connection: Connection) -> None:
+    cfg = alembic_config()
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
+
+
+async def upgrade(engine: AsyncEngine) -> None:
+    """Bring the database at ``engine`` to the newest schema."""
+    async with engine.begin() as conn:
+        await conn.run_sync(_upgrade)

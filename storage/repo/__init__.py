@@ -1,0 +1,1 @@
+"""Repositories: the queries the handlers and jobs need, one module per aggregate."""

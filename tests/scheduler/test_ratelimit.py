@@ -1,0 +1,124 @@
+"""The rate limiter in simulated time: Telegram's overall, per-chat and per-group limits."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+import pytest
+
+from scheduler.ratelimit import Limits, RateLimiter
+from storage.clock import ManualClock
+
+
+def _advance(clock: ManualClock, seconds: float) -> None:
+    clock.advance(timedelta(seconds=seconds))
+
+
+def _send_when_allowed(limiter: RateLimiter, clock: ManualClock, chat: str, group: bool) -> float:
+    """Wait (in simulated time) as told, book the send, and return the booking time offset."""
+    while (wait := limiter.acquire(chat, group=group)) > 0:
+        _advance(clock, wait)
+    return clock.now().timestamp()
+
+
+def test_first_send_goes_at_once(clock: ManualClock) -> None:
+    limiter = RateLimiter(clock)
+    assert limiter.delay("1") == 0.0
+    assert limiter.acquire("1") == 0.0
+
+
+def test_one_message_per_second_per_chat(clock: ManualClock) -> None:
+    limiter = RateLimiter(clock)
+    assert limiter.acquire("7") == 0.0
+    assert limiter.acquire("7") == pytest.approx(1.0)
+    _advance(clock, 0.4)
+    assert limiter.delay("7") == pytest.approx(0.6)
+    # Another chat is not held back by chat 7.
+    assert limiter.delay("8") == 0.0
+    _advance(clock, 0.6)
+    assert limiter.acquire("7") == 0.0
+
+
+def test_overall_limit_never_exceeds_30_in_any_second(clock: ManualClock) -> None:
+    limiter = RateLimiter(clock)
+    start = clock.now().timestamp()
+    times = [_send_when_allowed(limiter, clock, f"chat{i}", False) - start for i in range(300)]
+    for i in range(len(times) - 30):
+        # The 31st send after any send is at least a full second later.
+        assert times[i + 30] - times[i] >= 1.0 - 1e-9
+    # ...and the limiter does not throttle below the limit: 300 sends in about 10 seconds.
+    assert times[-1] == pytest.approx(299 / 30, abs=0.01)
+
+
+def test_overall_limit_is_spread_evenly(clock: ManualClock) -> None:
+    limiter = RateLimiter(clock)
+    assert limiter.acquire("a") == 0.0
+    # A burst is not allowed: the next send waits 1/30 s even to another chat.
+    assert limiter.acquire("b") == pytest.approx(1 / 30, abs=1e-6)
+
+
+def test_group_gets_20_messages_per_minute(clock: ManualClock) -> None:
+    limiter = RateLimiter(clock)
+    start = clock.now().timestamp()
+    times = [_send_when_allowed(limiter, clock, "-100", True) - start for _ in range(45)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 1.0 - 1e-9
+    for i in range(len(times) - 20):
+        assert times[i + 20] - times[i] >= 60.0 - 1e-9
+    # The first 20 go one per second, the 21st waits for the first to leave the minute.
+    assert times[19] == pytest.approx(19.0)
+    assert times[20] == pytest.approx(60.0)
+
+
+def test_group_limit_does_not_apply_to_private_chats(clock: ManualClock) -> None:
+    limiter = RateLimiter(clock)
+    start = clock.now().timestamp()
+    times = [_send_when_allowed(limiter, clock, "42", False) - start for _ in range(25)]
+    assert times[-1] == pytest.approx(24.0)
+
+
+def test_pause_holds_every_chat_and_never_shortens(clock: ManualClock) -> None:
+    limiter = RateLimiter(clock)
+    limiter.pause(5)
+    assert limiter.global_delay() == pytest.approx(5.0)
+    assert limiter.acquire("1") == pytest.approx(5.0)
+    limiter.pause(2)  # a shorter pause later must not cut the longer one
+    assert limiter.delay("2") == pytest.approx(5.0)
+    _advance(clock, 5)
+    assert limiter.acquire("1") == 0.0
+
+
+def test_waits_are_whole_microseconds_so_simulated_time_always_progresses(
+    clock: ManualClock,
+) -> None:
+    limiter = RateLimiter(clock, Limits(global_per_window=3, global_window=1.0))
+    limiter.acquire("a")
+    wait = limiter.acquire("b")
+    assert wait == pytest.approx(0.333334)
+    _advance(clock, wait)
+    assert limiter.acquire("b") == 0.0
+
+
+def test_idle_chats_are_forgotten(clock: ManualClock) -> None:
+    limiter = RateLimiter(clock, Limits(global_per_window=1000))
+    for i in range(2000):
+        _send_when_allowed(limiter, clock, str(i), i % 2 == 0)
+        _advance(clock, 0.5)
+    # Only chats that still constrain a send are remembered, not all 2000.
+    assert len(limiter._chat_last) < 10
+    assert len(limiter._group_recent) < 200
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"global_per_window": 0},
+        {"group_per_window": 0},
+        {"global_window": 0},
+        {"chat_interval": -1},
+    ],
+)
+def test_bad_limits_are_rejected(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        Limits(**kwargs)  # type: ignore[arg-type]
