@@ -36,7 +36,7 @@ from storage.repo.invites import create_invite
 log = logging.getLogger(__name__)
 
 # Further subcommand groups (sessions, reports) register here with their parsers.
-EXTRA_COMMANDS: list[Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]] = []
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
 
 
 @asynccontextmanager

@@ -20,6 +20,7 @@ from telegram.error import (
     Conflict,
     EndPointNotFound,
     Forbidden,
+    InvalidToken,
     NetworkError,
     RetryAfter,
     TimedOut,
@@ -399,3 +400,17 @@ async def test_netguard_blocks_remote_and_allows_loopback(fake: FakeBotApi) -> N
         assert netguard.is_local_host("127.0.0.53") and netguard.is_local_host("::1")
         assert not netguard.is_local_host("10.0.0.1")
     assert len(caught) == 4
+
+
+async def test_several_bots_are_kept_apart(fake: FakeBotApi, bot: Bot) -> None:
+    officials = fake.add_bot("42:OfficialsBotToken", username="ydan_canbo_bot")
+    async with Bot(officials.token, base_url=fake.base_url) as other:
+        assert (await other.get_me()).username == "ydan_canbo_bot"
+        await officials.send_text(LAN, "cho cán bộ")
+        assert [u.message.text for u in await other.get_updates(timeout=0) if u.message] == [
+            "cho cán bộ"
+        ]
+    assert await bot.get_updates(timeout=0) == ()
+    with pytest.raises(InvalidToken):  # initialize() calls getMe
+        async with Bot("999:unknown", base_url=fake.base_url):
+            pass

@@ -7,7 +7,9 @@ engine's transaction commits. One ``Application`` (one HTTP connection pool) per
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
@@ -136,6 +138,19 @@ class TelegramChannel:
         self.app = builder.build()
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self.app.add_error_handler(self._on_error)
+        # Ids of updates fully handled (replies sent): tests and benchmarks wait on it, not sleep.
+        self._processed: deque[int] = deque(maxlen=10_000)
+        self._processed_changed = asyncio.Condition()
+
+    async def wait_processed(self, update_id: int) -> None:
+        """Return once ``update_id`` has been handled and answered (callers bound the wait)."""
+        async with self._processed_changed:
+            await self._processed_changed.wait_for(lambda: update_id in self._processed)
+
+    async def _mark_processed(self, update_id: int) -> None:
+        async with self._processed_changed:
+            self._processed.append(update_id)
+            self._processed_changed.notify_all()
 
     @property
     def username(self) -> str | None:
@@ -185,6 +200,12 @@ class TelegramChannel:
             )
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await self._handle(update)
+        finally:
+            await self._mark_processed(update.update_id)
+
+    async def _handle(self, update: Update) -> None:
         event = to_event(update)
         query = update.callback_query
         if event is None:

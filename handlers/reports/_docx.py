@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Protocol
 
 from docx import Document as open_document
@@ -24,8 +25,9 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
+from handlers.reports._format import VIETNAM_TZ
+
 FONT = "Times New Roman"
-LANGUAGE = "vi-VN"
 A4_WIDTH_MM = 210
 A4_HEIGHT_MM = 297
 
@@ -56,7 +58,13 @@ class Container(Protocol):
 
 
 def new_document(
-    *, body_pt: float, top_mm: float, bottom_mm: float, left_mm: float, right_mm: float
+    *,
+    language: str,
+    body_pt: float,
+    top_mm: float,
+    bottom_mm: float,
+    left_mm: float,
+    right_mm: float,
 ) -> Document:
     document = open_document()
     section = document.sections[0]
@@ -77,7 +85,7 @@ def new_document(
     fonts.set(qn("w:eastAsia"), FONT)
     fonts.set(qn("w:cs"), FONT)
     lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:val"), language_tag(language))
     r_pr.insert_element_before(lang, *_AFTER_LANG)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(0)
@@ -106,17 +114,33 @@ def add_par(
     keep_next: bool = False,
 ) -> Paragraph:
     paragraph = container.add_paragraph()
-    if text:
-        add_run(paragraph, text, bold=bold, italic=italic, size=size)
+    _fill(paragraph, text, align=align, bold=bold, italic=italic, size=size)
     fmt = paragraph.paragraph_format
-    fmt.alignment = align
-    fmt.space_before = Pt(before)
-    fmt.space_after = Pt(after)
+    # The Normal style already spaces nothing; writing zeros would only bloat big tables.
+    if before:
+        fmt.space_before = Pt(before)
+    if after:
+        fmt.space_after = Pt(after)
     if first_line_mm is not None:
         fmt.first_line_indent = Mm(first_line_mm)
     if keep_next:
         fmt.keep_with_next = True
     return paragraph
+
+
+def _fill(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    size: float | None = None,
+) -> None:
+    if text:
+        add_run(paragraph, text, bold=bold, italic=italic, size=size)
+    if align is not None:
+        paragraph.paragraph_format.alignment = align
 
 
 def add_run(
@@ -128,8 +152,10 @@ def add_run(
     size: float | None = None,
 ) -> None:
     run = paragraph.add_run(text)
-    run.bold = bold or None
-    run.italic = italic or None
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
     if size is not None:
         run.font.size = Pt(size)
 
@@ -179,10 +205,13 @@ def layout_table(document: Document, widths_mm: Sequence[float]) -> Table:
 def set_widths(table: Table, widths_mm: Sequence[float]) -> None:
     table.autofit = False
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for column, width in zip(table.columns, widths_mm, strict=True):
-        column.width = Mm(width)
-        for cell in column.cells:
-            cell.width = Mm(width)
+    widths = [Mm(width) for width in widths_mm]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    # Row by row on the XML: python-docx's column.cells walks the whole table for each column.
+    for tr in table._tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths, strict=True):
+            tc.width = width
 
 
 def repeat_as_header(row: _Row) -> None:
@@ -199,11 +228,11 @@ def cell_text(
     align: WD_ALIGN_PARAGRAPH | None = None,
     size: float | None = None,
 ) -> None:
-    """Replace a cell's content with ``text``, one paragraph per line."""
-    for paragraph in list(cell.paragraphs):
-        cell._tc.remove(paragraph._p)
-    for line in text.split("\n"):
-        add_par(cell, line, bold=bold, align=align, size=size)
+    """Fill a new cell (which holds one empty paragraph) with ``text``, one paragraph a line."""
+    first, *rest = text.split("\n")
+    _fill(cell.paragraphs[0], first, bold=bold, align=align, size=size)
+    for line in rest:
+        _fill(cell.add_paragraph(), line, bold=bold, align=align, size=size)
 
 
 def grid_table(
@@ -218,12 +247,14 @@ def grid_table(
     """A bordered table with a bold, repeating header row; columns in ``centred`` are centred."""
     table: Table = document.add_table(rows=1 + len(rows), cols=len(headers), style="Table Grid")
     set_widths(table, widths_mm)
-    repeat_as_header(table.rows[0])
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+    all_rows = list(table.rows)
+    repeat_as_header(all_rows[0])
+    for cell, header in zip(all_rows[0].cells, headers, strict=True):
         cell_text(cell, header, bold=True, align=CENTER, size=size)
-    for row, values in zip(table.rows[1:], rows, strict=True):
-        for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            cell_text(cell, value, align=CENTER if index in centred else None, size=size)
+    aligns = [CENTER if index in centred else None for index in range(len(headers))]
+    for row, values in zip(all_rows[1:], rows, strict=True):
+        for cell, value, align in zip(row.cells, values, aligns, strict=True):
+            cell_text(cell, value, align=align, size=size)
     return table
 
 
@@ -253,6 +284,27 @@ def page_numbers_from_second_page(section: Section, size: float) -> None:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)
         run._r.append(element)
+
+
+def language_tag(language: str) -> str:
+    """The proofing language Word and LibreOffice check the text against."""
+    return {"vi": "vi-VN", "en": "en-GB"}.get(language, language)
+
+
+def set_properties(
+    document: Document, *, title: str, author: str, language: str, created: datetime
+) -> None:
+    """Document metadata, replacing python-docx's template values ("generated by python-docx",
+    dated 2013)."""
+    moment = created if created.tzinfo else created.replace(tzinfo=VIETNAM_TZ)
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    properties = document.core_properties
+    properties.title = title
+    properties.author = author
+    properties.comments = ""
+    properties.language = language_tag(language)
+    properties.created = utc
+    properties.modified = utc
 
 
 def to_bytes(document: Document) -> bytes:

@@ -20,6 +20,7 @@ from docx.text.paragraph import Paragraph
 
 from handlers.reports import _docx as dx
 from handlers.reports._format import (
+    as_local_datetime,
     clean,
     concern_text,
     decree_date_parts,
@@ -249,7 +250,7 @@ def _signature(document: Document, data: ConclusionData, t: Translator) -> None:
 
 def render_conclusion_docx(data: ConclusionData, t: Translator) -> bytes:
     """The notice as DOCX bytes."""
-    document = dx.new_document(body_pt=BODY_PT, **MARGINS_MM)
+    document = dx.new_document(language=t.language, body_pt=BODY_PT, **MARGINS_MM)
     section = document.sections[0]
     width_mm = dx.text_width_mm(section)
     dx.page_numbers_from_second_page(section, size=13)
@@ -276,8 +277,11 @@ def render_conclusion_docx(data: ConclusionData, t: Translator) -> bytes:
     )
     dx.add_par(document, size=8)
     _signature(document, data, t)
-    properties = document.core_properties
-    properties.title = f"{t('report.conclusion.doc_type')} {summary}"
-    properties.author = " ".join(_body_lines(data.issuing_body))
-    properties.language = dx.LANGUAGE
+    dx.set_properties(
+        document,
+        title=f"{t('report.conclusion.doc_type')} {summary}",
+        author=" ".join(_body_lines(data.issuing_body)),
+        language=t.language,
+        created=as_local_datetime(data.issue_date),
+    )
     return dx.to_bytes(document)

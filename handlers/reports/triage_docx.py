@@ -59,7 +59,9 @@ def _table(
 
 def render_triage_docx(data: TriageData, t: Translator) -> bytes:
     """The summary as DOCX bytes."""
-    document = dx.new_document(body_pt=BODY_PT, top_mm=20, bottom_mm=20, left_mm=30, right_mm=15)
+    document = dx.new_document(
+        language=t.language, body_pt=BODY_PT, top_mm=20, bottom_mm=20, left_mm=30, right_mm=15
+    )
     dx.page_numbers_from_second_page(document.sections[0], size=BODY_PT)
     dx.add_par(document, t("report.triage.title").upper(), align=dx.CENTER, bold=True, size=14)
     dx.add_par(
@@ -96,6 +98,11 @@ def render_triage_docx(data: TriageData, t: Translator) -> bytes:
     _heading(document, 7, t("report.triage.h_speakers") + f" ({len(data.speakers)})")
     _table(document, t, speaker_columns(t), data.speakers)
 
-    document.core_properties.title = t("report.triage.title")
-    document.core_properties.language = dx.LANGUAGE
+    dx.set_properties(
+        document,
+        title=t("report.triage.title"),
+        author=cap_first(one_line(data.commune_name)),
+        language=t.language,
+        created=data.generated_at,
+    )
     return dx.to_bytes(document)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, ApplicationBuilder
-from telegram.ext._applicationbuilder import InitApplicationBuilder
 
 from tests.fakebot.server import FakeBotApi
+
+if TYPE_CHECKING:
+    # PTB names the type of a fresh builder only in this private module.
+    from telegram.ext._applicationbuilder import InitApplicationBuilder
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 

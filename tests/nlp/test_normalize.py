@@ -18,7 +18,13 @@ def test_nfd_and_nfc_normalise_alike() -> None:
 
 @pytest.mark.parametrize(
     ("new_style", "classic"),
-    [("hoà", "hòa"), ("thuỷ", "thủy"), ("khoẻ", "khỏe"), ("Hoà giải", "hòa giải"), ("uỷ ban", "ủy ban")],
+    [
+        ("hoà", "hòa"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("Hoà giải", "hòa giải"),
+        ("uỷ ban", "ủy ban"),
+    ],
 )
 def test_one_tone_convention(new_style: str, classic: str) -> None:
     assert normalize(new_style) == normalize(classic) == classic

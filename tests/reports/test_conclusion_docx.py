@@ -7,13 +7,14 @@ import shutil
 import subprocess
 import time
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from docx import Document as open_docx
 from docx.document import Document
 from docx.oxml.ns import qn
-from docx.table import Table
+from docx.table import Table, _Cell
 
 from handlers.reports.conclusion_docx import render_conclusion_docx
 from handlers.reports.model import ConclusionData
@@ -24,9 +25,8 @@ def _open(data: ConclusionData, t: Translator) -> Document:
     return open_docx(io.BytesIO(render_conclusion_docx(data, t)))
 
 
-def _lines(cell_or_doc: object) -> list[str]:
-    paragraphs = getattr(cell_or_doc, "paragraphs")  # noqa: B009 - documents and cells alike
-    return [p.text for p in paragraphs]
+def _lines(container: Document | _Cell) -> list[str]:
+    return [p.text for p in container.paragraphs]
 
 
 def _body(document: Document) -> str:
@@ -102,8 +102,8 @@ def test_title_summary_and_opening(conclusion_data: ConclusionData, vi: Translat
     )
     # 01:00 UTC is 08:00 in Vietnam.
     assert paragraphs[2].text.startswith(
-        "Vào hồi 08 giờ 00 phút, ngày 28/11/2026, tại Hội trường UBND xã, đồng chí Nguyễn Văn An,"
-        " Chủ tịch UBND xã đã chủ trì Hội nghị"
+        "Vào hồi 08 giờ 00 phút, ngày 28/11/2026, tại Hội trường UBND xã, đồng chí Nguyễn Văn An"
+        " - Chủ tịch UBND xã chủ trì Hội nghị"
     )
     assert "và 120 công dân." in paragraphs[2].text
     assert "..." not in paragraphs[2].text
@@ -194,6 +194,22 @@ def test_number_given_with_its_prefix_is_not_doubled(
 ) -> None:
     document = _open(replace(conclusion_data, number_symbol="Số: 7/TB-UBND"), vi)
     assert "Số: 7/TB-UBND" in _lines(document.tables[0].rows[0].cells[0])
+
+
+def test_metadata(conclusion_data: ConclusionData, vi: Translator) -> None:
+    properties = _open(conclusion_data, vi).core_properties
+    assert properties.author == "ỦY BAN NHÂN DÂN XÃ BẢO TÂN"
+    assert properties.title.startswith("THÔNG BÁO Kết luận của Chủ tịch UBND xã")
+    assert properties.language == "vi-VN"
+    assert properties.comments == ""
+    # Midnight of 5 December in Vietnam is 17:00 UTC the day before.
+    assert properties.created == datetime(2026, 12, 4, 17, 0, tzinfo=UTC)
+
+
+def test_english_preview_renders(conclusion_data: ConclusionData, en: Translator) -> None:
+    body = _body(_open(conclusion_data, en))
+    assert "I. CONCERNS ANSWERED AT THE SESSION" in body
+    assert "by 08/01/2027" in body
 
 
 def _office() -> str | None:

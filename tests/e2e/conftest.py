@@ -1,0 +1,26 @@
+"""Fixtures for end-to-end tests: the fake Bot API and ydan running against it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from nlp.tagger import Tagger
+from storage.clock import ManualClock
+from tests.e2e.harness import BotUnderTest, bot_under_test
+from tests.fakebot import FakeBotApi
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as api:
+        yield api
+
+
+@pytest.fixture
+async def bot(
+    fake: FakeBotApi, sqlite_url: str, tagger: Tagger, clock: ManualClock
+) -> AsyncIterator[BotUnderTest]:
+    async with bot_under_test(fake, sqlite_url, tagger=tagger, clock=clock) as running:
+        yield running
