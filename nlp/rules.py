@@ -17,43 +17,61 @@ from functools import cache
 from nlp.normalize import normalize
 from nlp.tones import strip_marks
 
+# Each lexicon is a list of regular-expression alternatives written with diacritics. Those
+# starting with "=" are matched only as typed with marks, because without them they become
+# everyday words: "đĩ" -> "di" (go), "lồn" -> "lon" (pig), "sập" -> "sap" (sắp, soon),
+# "bố mày" -> "bo may" (bộ máy, the apparatus), "tiên sư" -> "tien su" (tiền sử, history).
+
 # Words that name a petition under the Law on Complaints and Denunciations.
-_COMPLAINT = (
-    r"khiếu nại|khiếu kiện|tố cáo|đơn thư|đơn kiện|kiện cáo|đơn tố giác|tố giác|"
-    r"khiếu nại lần (?:hai|2)|quyết định giải quyết khiếu nại"
-)
-# Asking how, where or whether to file, rather than filing.
-_PROCEDURE_QUESTION = (
-    r"thủ tục|quy trình|mẫu đơn|hướng dẫn|cách (?:nào|thức|làm|viết|gửi|nộp)|"
-    r"(?:như|làm) thế nào|làm sao|ra sao|ở đâu|chỗ nào|nơi nào|cơ quan nào|ai giải quyết|"
-    r"cần (?:những )?(?:gì|giấy tờ)|có được (?:không|ko)|có nên|được không|muốn hỏi|cho hỏi|"
-    r"xin hỏi|hỏi (?:về|cách|thủ tục)|thời hạn|bao lâu|mất phí"
-)
-# The writer states that they file or have filed ("tôi khiếu nại", "gia đình tôi làm đơn").
-_FILING = (
-    r"(?:tôi|chúng tôi|gia đình tôi|chúng em|em|cháu|bà con|các hộ|hộ tôi)"
-    r" (?:xin |làm |đã |gửi |nộp |viết |kính )*(?:khiếu nại|tố cáo|đơn)|"
-    r"(?:nay|này) (?:tôi|chúng tôi) (?:khiếu nại|tố cáo)|"
-    r"đề nghị (?:giải quyết|xem xét) (?:đơn|khiếu nại)|"
-    r"khiếu nại (?:quyết định|việc|hành vi)|tố cáo (?:ông|bà|anh|chị|cán bộ|hành vi|việc)"
-)
-# Insults, slurs and threats. Short profanity is matched as whole words only.
-_ABUSE = (
-    r"đm|đmm|dcm|đcm|vcl|vkl|vl|clgt|đéo|địt|đĩ|cặc|lồn|đồ chó|lũ chó|bọn chó|thằng chó|"
-    r"con chó (?:này|kia)|óc chó|chó má|đồ ngu|lũ ngu|bọn ngu|ngu như|ngu dốt|mất dạy|khốn nạn|"
-    r"súc vật|đồ súc sinh|ăn hại|lũ ăn bám|bọn ăn bám|đồ ăn cướp|lũ ăn cướp|bọn sâu mọt|"
-    r"mẹ mày|bố mày|cha mày|tiên sư|con mẹ (?:nó|mày)|thằng mặt|cút đi|cho mày biết tay|"
-    r"biết tay tao|liệu hồn|giết (?:mày|chết mày|cả nhà)|đốt nhà (?:mày|nó|ông|bà)|"
-    r"chém (?:chết|mày)|xử (?:đẹp|mày)|coi chừng (?:tao|mày)"
-)
+_COMPLAINT = [
+    "khiếu nại", "khiếu kiện", "tố cáo", "đơn thư", "đơn kiện", "kiện cáo", "tố giác",
+]
+# Asking how, where or whether to file, or about a petition's progress, rather than filing.
+_PROCEDURE_QUESTION = [
+    "mẫu đơn", r"cách (?:nào|thức|làm|viết|gửi|nộp)",
+    "(?:như|làm) thế nào", "làm sao", "ra sao", "ở đâu", "chỗ nào", "nơi nào", "cơ quan nào",
+    r"(?:gửi|nộp)(?: đơn| thư)? (?:cho|tới|đến) ai", "ai giải quyết", r"cần (?:những )?(?:gì|giấy tờ)",
+    "có nên", "được không", "muốn hỏi", "cho hỏi", "xin hỏi", "cho tôi hỏi", "cho em hỏi",
+    r"hỏi (?:về|cách|thủ tục|để biết)", "thời hiệu", "bao lâu", r"bao nhiêu ngày",
+    "bao giờ", "mất phí", "phân biệt", "tư vấn", "có ai biết",
+    # A yes/no question ends on "không" / "chưa" ("... có được giải quyết không ạ").
+    r"(?:không|chưa)(?: ạ| vậy| nhỉ| hả| à| nhé)?\s*[?.!]*$",
+]
+# The writer says it is not, or not yet, or no longer a petition.
+_NOT_A_PETITION = [
+    r"(?:không|chẳng|chả|chưa)(?: có| hề)?(?: (?:phải|ý|ý định|muốn|định|cần|làm|đến mức|là))*"
+    r"(?: \w+){0,2} (?:khiếu nại|khiếu kiện|tố cáo|tố giác|kiện)",
+    "chưa muốn", r"chỉ (?:muốn )?hỏi", "rút đơn", r"tò mò", "nghe nói",
+    # Someone else's petition, reported by the writer.
+    r"(?:hàng xóm|nhà bên|người khác|người ta)(?: \w+){0,3} (?:làm|gửi|nộp) đơn",
+    r"(?:đã|được) (?:giải quyết|xem xét)(?: xong| dứt điểm)? (?:đơn|khiếu nại)",
+]
+# The writer files: a first person next to the complaint verb, or a petition's heading.
+_FILING = [
+    r"(?:tôi|chúng tôi|chúng em|cháu|các hộ|hộ dân)"
+    r"(?: (?!muốn|định|nên|sẽ|không|chưa|có thể|hỏi)\w+){0,4} (?:khiếu nại|tố cáo)"
+    r"(?! (?:không|ko|được không|ở đâu|thế nào|như thế nào))",
+    r"^(?:đơn )?(?:khiếu nại|tố cáo)\b", r"đơn (?:khiếu nại|tố cáo)\s*[:.]",
+]
+# Insults, slurs and threats.
+_ABUSE = [
+    "đm", "đmm", "dcm", "đcm", "vcl", "vkl", "clgt", "=địt", "=đĩ", "=cặc", "=lồn", "=đéo",
+    "=đồ chó", "lũ chó", "=bọn chó", "=thằng chó", "óc chó", "=chó má", "=đồ ngu", "lũ ngu",
+    "=ngu như", "ngu dốt", "mất dạy", "khốn nạn", "súc vật", "súc sinh", "ăn hại", "ăn bám",
+    r"(?:đồ|lũ|bọn) ăn (?:cướp|gian|bẩn)", "=sâu mọt", "vô tích sự", "lũ mù", "chúng mày",
+    "=mẹ mày", "=bố mày", "=cha mày", "=tiên sư", "=con mẹ (?:nó|mày)", "=mày", "=tao",
+    "cho mày biết tay", "biết tay tao", "=liệu hồn", "=giết mày", "giết cả nhà",
+    "đốt nhà (?:mày|nó)", "chém chết", "coi chừng tao",
+]
 # Danger to life or property, many households, or a risk to public order.
-_URGENT = (
-    r"khẩn cấp|cấp cứu|nguy hiểm (?:đến )?tính mạng|chết người|thiệt mạng|tử vong|"
-    r"cháy (?:nhà|rừng|lớn|chợ)|hỏa hoạn|sập|sạt lở|lũ (?:quét|ống|lớn)|nước lũ|vỡ đê|vỡ đập|"
-    r"điện giật|dây điện (?:đứt|rơi|chạm|võng)|đuối nước|ngộ độc|bị thương|"
-    r"xô xát|đánh nhau|hỗn chiến|đâm chém|gây rối|tụ tập đông người|kéo đến|chặn đường|"
-    r"hàng (?:chục|trăm) hộ|cả (?:thôn|xóm|khu phố)|nhiều hộ|rất gấp|cần gấp|ngay lập tức"
-)
+_URGENT = [
+    "khẩn", "khẩn cấp", "cấp cứu", "nguy hiểm (?:đến )?tính mạng", "chết người", "thiệt mạng",
+    "tử vong", r"=cháy (?:nhà|rừng|lớn|chợ)", "hỏa hoạn", "=sập", "sạt lở", "lũ quét", "lũ ống",
+    "vỡ đê", "vỡ đập", "điện giật", r"dây điện (?:đứt|rơi|chạm|võng)", "đuối nước", "ngộ độc",
+    "bị thương", "xô xát", "đánh nhau", "hỗn chiến", "=đâm chém", "gây rối", "tụ tập đông",
+    "chặn đường", r"hàng (?:chục|trăm) hộ", r"cả (?:thôn|xóm|khu phố|bản|ấp)", "rất gấp",
+    "cần gấp", "ngay lập tức", "dịch tả", "chết hàng loạt",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -62,18 +80,20 @@ class _Pattern:
     stripped: re.Pattern[str]
 
     def search(self, text: str, folded: str, typed_marks: bool) -> bool:
-        if self.accented.search(text):
-            return True
-        # Without marks the stripped pattern is the only evidence; with marks it would
-        # confuse words the citizen spelt out.
-        return not typed_marks and self.stripped.search(folded) is not None
+        # Text typed with marks is matched as written; stripped patterns on it would confuse
+        # words the citizen spelt out ("do ngủ" is not "đồ ngu").
+        if typed_marks:
+            return self.accented.search(text) is not None
+        return self.stripped.search(folded) is not None
 
 
-def _compile(alternatives: str) -> _Pattern:
+def _compile(alternatives: list[str]) -> _Pattern:
     template = r"(?<!\w)(?:{})(?!\w)"
+    every = [a.removeprefix("=") for a in alternatives]
+    unmarked = [strip_marks(a) for a in alternatives if not a.startswith("=")]
     return _Pattern(
-        accented=re.compile(template.format(alternatives)),
-        stripped=re.compile(template.format(strip_marks(alternatives))),
+        accented=re.compile(template.format("|".join(every))),
+        stripped=re.compile(template.format("|".join(unmarked) or "(?!)")),
     )
 
 
@@ -83,6 +103,7 @@ def _patterns() -> dict[str, _Pattern]:
         "complaint": _compile(_COMPLAINT),
         "question": _compile(_PROCEDURE_QUESTION),
         "filing": _compile(_FILING),
+        "negated": _compile(_NOT_A_PETITION),
         "abuse": _compile(_ABUSE),
         "urgent": _compile(_URGENT),
     }
@@ -95,6 +116,7 @@ class Cues:
     complaint: bool
     procedure_question: bool
     filing: bool
+    negated: bool
     abuse: bool
     urgent: bool
 
@@ -114,24 +136,24 @@ def cues_normalized(normal: str) -> Cues:
     found = {name: p.search(normal, folded, typed_marks) for name, p in _patterns().items()}
     return Cues(
         complaint=found["complaint"],
-        procedure_question=found["question"] or normal.rstrip().endswith("?"),
+        procedure_question=found["question"] or normal.endswith("?"),
         filing=found["filing"],
+        negated=found["negated"],
         abuse=found["abuse"],
         urgent=found["urgent"],
     )
 
 
 def legal_complaint(cue: Cues, probability: float, threshold: float) -> bool:
-    """A petition, not a question about petitions.
+    """A petition, not a question about petitions nor a mention of one.
 
-    The model decides, but a message with no complaint word at all needs a confident model,
-    and a procedure question without a filing statement is never a petition.
+    A petition names itself, so the complaint words are required; a question, a negation
+    ("tôi không khiếu nại") or someone else's petition rules it out; the model decides the rest,
+    and a first-person filing statement halves the probability it needs.
     """
-    if cue.procedure_question and not cue.filing:
+    if not cue.complaint or cue.negated or cue.procedure_question:
         return False
-    if not cue.complaint:
-        return probability >= max(threshold, 0.9)
-    return probability >= threshold or cue.filing
+    return probability >= (threshold / 2 if cue.filing else threshold)
 
 
 def abusive(cue: Cues, probability: float, threshold: float) -> bool:

@@ -8,8 +8,9 @@ dispatcher takes them again. So after a hard kill only the sends that were in fl
 ``concurrency``) can reach a citizen twice; rows claimed but not yet tried are sent once, late.
 
 Within a round, chats are served by a few concurrent tasks, and each chat's rows go one after
-another in the order they were enqueued. The rate limiter is per process and per channel: two
-``serve`` processes each keep to the limits on their own.
+another in the order they were enqueued (a row put back for a retry after a transient error
+lets the later ones pass; flood control puts back the chat's rest with it). The rate limiter
+is per process and per channel: two ``serve`` processes each keep to the limits on their own.
 
 Logs carry ids, kinds and error classes only, never message text or contact data.
 """
@@ -196,11 +197,15 @@ class OutboxDispatcher:
         self, round_: _Round, rows: list[ClaimedNotification], stop: asyncio.Event | None
     ) -> None:
         sender = self.senders[rows[0].channel]
+        # How long this chat may still keep the round waiting on its own limits.
+        budget = self.max_inline_wait
         for index, row in enumerate(rows):
             if row.id not in round_.held:
                 continue  # settled with an earlier row of the chat, or the lease was lost
-            if not await self._take_turn(round_, sender, rows[index:], stop):
+            left = await self._take_turn(round_, sender, rows[index:], budget, stop)
+            if left is None:
                 return
+            budget = left
             if row.id not in round_.held:
                 continue
             # No await since the booking: the limiter's times are the send times.
@@ -212,13 +217,15 @@ class OutboxDispatcher:
         round_: _Round,
         sender: NotificationSender,
         rest: Sequence[ClaimedNotification],
+        budget: float,
         stop: asyncio.Event | None,
-    ) -> bool:
-        """Wait until the limiter books a send for ``rest[0]``; False if the chat is put off.
+    ) -> float | None:
+        """Wait until the limiter books a send for ``rest[0]``; returns the budget left.
 
-        The chat's remaining rows go back to pending when the dispatcher is stopping, or when
-        the chat is over its own limit for a while (a busy group): one chat must not hold the
-        whole round.
+        None means the chat's remaining rows were handed back to pending: the dispatcher is
+        stopping, or waiting on the chat's own limit (one per second, twenty a minute in a
+        group) would exceed ``budget``. One busy chat must not hold up the whole round, and
+        with it every other chat of the next one.
         """
         row = rest[0]
         limiter = self.limiters[row.channel]
@@ -227,15 +234,17 @@ class OutboxDispatcher:
         while True:
             if stop is not None and stop.is_set():
                 await self._defer(round_, rest, wait=0.0)
-                return False
+                return None
             if row.id not in round_.held:
-                return True  # lost with the lease; the caller skips it
+                return budget  # lost with the lease; the caller skips it
             wait = limiter.acquire(row.chat_id, group=group)
             if wait <= 0:
-                return True
-            if wait > self.max_inline_wait and limiter.global_delay() < wait:
-                await self._defer(round_, rest, wait=wait)
-                return False
+                return budget
+            if limiter.global_delay() < wait:  # the chat's own limit is what holds it back
+                if wait > budget:
+                    await self._defer(round_, rest, wait=wait)
+                    return None
+                budget -= wait
             await self._keep_lease(round_, wait)
             await self._nap(wait, stop)
 

@@ -224,6 +224,15 @@ class DialogueSession(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Bumped by every change citizens must hear of (postponement, cancellation, new venue);
+    # the notice job announces each version once, scanning for noticed_version < version.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    noticed_version: Mapped[int | None] = mapped_column(Integer)
+    announced_at: Mapped[datetime | None]
+    previous_starts_at: Mapped[datetime | None]
+    # The start time each reminder was queued for: a postponement makes both due again.
+    reminded_day_before: Mapped[datetime | None]
+    reminded_hours_before: Mapped[datetime | None]
 
     villages: Mapped[list[Village]] = relationship(secondary="session_villages")
 
@@ -336,7 +345,9 @@ class SpeakerRegistration(Base):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("dialogue_sessions.id", ondelete="CASCADE"), index=True
     )
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
     concern_id: Mapped[int | None] = mapped_column(ForeignKey("concerns.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]

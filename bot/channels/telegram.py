@@ -210,18 +210,21 @@ class TelegramChannel:
         query = update.callback_query
         if event is None:
             if query is not None:
-                await query.answer()
+                await self._answer(query.id, None)
             return
         outcome = await self.engine.handle(event)
-        answered = False
         if query is not None:
             toast = next((r for r in outcome.replies if isinstance(r, CallbackAnswer)), None)
-            await query.answer(toast.text if toast else None)
-            answered = True
+            await self._answer(query.id, toast.text if toast else None)
         if not outcome.duplicate:
             await self.send(event.chat.chat_id, outcome.replies)
-        elif query is not None and not answered:
-            await query.answer()
+
+    async def _answer(self, query_id: str, text: str | None) -> None:
+        # A query answered too late ("query is too old") must not cost the person the reply.
+        try:
+            await self.app.bot.answer_callback_query(query_id, text=text or None)
+        except TelegramError as exc:
+            log.info("callback query not answered: %s", exc)
 
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
         bot = self.app.bot

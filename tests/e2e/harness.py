@@ -121,6 +121,17 @@ class Person:
             await self.press_data(picker, data)
         raise AssertionError("the topic picker did not settle")
 
+    async def submit(self, text: str, topic: str = "Hạ tầng") -> list[JSON]:
+        """Write ``text``, confirm the topics (picking ``topic`` if asked), stay anonymous, send."""
+        shown = await self.send(text)
+        if "Xong" in str(shown[-1].get("reply_markup")):
+            await self.choose_topics({topic})
+            await self.press("Xong")
+        else:
+            await self.press("Đúng rồi")
+        await self.press("Ẩn tên")
+        return await self.press("Gửi ý kiến")
+
     async def contact(self, phone: str) -> list[JSON]:
         return await self._after(await self.fake.send_contact(self.user, phone))
 
@@ -136,7 +147,8 @@ class Person:
         return await self._after(injected)
 
     def texts(self, messages: list[JSON] | None = None) -> list[str]:
-        return [str(m.get("text") or m.get("caption") or "") for m in (messages or self.history)]
+        chosen = self.history if messages is None else messages
+        return [str(m.get("text") or m.get("caption") or "") for m in chosen]
 
     async def onboard(self, village: str = "Bảo Tân") -> list[JSON]:
         await self.command("start")

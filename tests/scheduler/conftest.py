@@ -3,12 +3,13 @@
 PostgreSQL gets a database of its own per test session (``ydan_test_<random>``, created through
 the shared ``test`` database and dropped at the end), so parallel sessions never meet. Each test
 starts from empty tables. If the server is unreachable the PostgreSQL cases are skipped and say
-why.
+why, or fail when ``YDAN_REQUIRE_POSTGRES`` is set (as ``.ci/run`` does).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -90,7 +91,10 @@ async def outbox_db_url(
             await db.dispose()
         return url
     if isinstance(outbox_pg_url, BaseException):
-        pytest.skip(f"PostgreSQL unreachable at 127.0.0.1:5432: {outbox_pg_url!r}")
+        reason = f"PostgreSQL unreachable at 127.0.0.1:5432: {outbox_pg_url!r}"
+        if os.environ.get("YDAN_REQUIRE_POSTGRES"):
+            pytest.fail(reason)  # CI (.ci/run) must not pass with half the backends skipped
+        pytest.skip(reason)
     await _empty_pg(outbox_pg_url)
     return outbox_pg_url
 

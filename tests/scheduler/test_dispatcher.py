@@ -572,12 +572,34 @@ async def test_lease_is_renewed_across_a_long_pause(
     assert rival_sender.texts("1") == rival_sender.texts("2") == []
 
 
+async def test_a_busy_chat_does_not_hold_up_the_round(
+    outbox_db: Database, clock: ManualClock, fake_sleep: FakeSleep
+) -> None:
+    await put(outbox_db, *(message(f"busy{i}", "1") for i in range(12)))
+    await put(outbox_db, *(message(f"one{i}", str(100 + i)) for i in range(30)))
+    sender = FakeSender(clock)
+    d = dispatcher(outbox_db, sender, clock, fake_sleep, max_inline_wait=5.0)
+    sent = await d.run_once()
+    # One per second for the busy chat, within its 5 s budget; the rest comes back later.
+    busy_sent = len(sender.texts("1"))
+    assert 5 <= busy_sent <= 6
+    assert sent == busy_sent + 30
+    assert clock.now() - START < timedelta(seconds=6)
+    stored = await rows(outbox_db)
+    rest = [stored[f"busy{i}"] for i in range(busy_sent, 12)]
+    assert all(r.status == NotificationStatus.PENDING and r.attempts == 0 for r in rest)
+    await drain(d, clock)
+    assert sender.texts("1") == [f"busy{i}" for i in range(12)]
+
+
 async def test_group_chat_rows_beyond_the_limit_are_deferred_not_held(
     outbox_db: Database, clock: ManualClock, fake_sleep: FakeSleep
 ) -> None:
     await put(outbox_db, *(message(f"g{i}", "-42") for i in range(22)))
     sender = FakeSender(clock)
-    d = dispatcher(outbox_db, sender, clock, fake_sleep, limits=Limits(group_per_window=20))
+    # A budget of 30 s lets the first 20 go at one a second, not the 40 s wait for the 21st.
+    group_limits = Limits(group_per_window=20)
+    d = dispatcher(outbox_db, sender, clock, fake_sleep, limits=group_limits, max_inline_wait=30)
     assert await d.run_once() == 20
     stored = await rows(outbox_db)
     later = [stored["g20"], stored["g21"]]
