@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -200,29 +201,38 @@ async def chat(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGTERM or SIGINT, so that serve shuts down in order and exits 0."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
 async def serve(_args: argparse.Namespace, settings: Settings) -> int:
     """The bot, the web server and the scheduler in one process; the console without a token."""
+    stop = _stop_on_signals()
     app = init_app(settings)
-    runner = web.AppRunner(app, handle_signals=True)
-    try:
-        await runner.setup()
-    except OSError as exc:
-        raise ConfigError("YDAN_DATABASE_URL", str(exc)) from None
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
     site = web.TCPSite(runner, settings.web_host, settings.web_port)
     try:
         await site.start()
     except OSError as exc:
         await runner.cleanup()
-        raise ConfigError(
-            "YDAN_WEB_PORT",
-            f"cannot listen on {settings.web_host}:{settings.web_port} ({exc.strerror})",
-        ) from None
+        where = f"{settings.web_host}:{settings.web_port}"
+        raise ConfigError("YDAN_WEB_PORT", f"cannot listen on {where} ({exc.strerror})") from None
     log.info("web server on http://%s:%s", settings.web_host, settings.web_port)
     try:
         if settings.telegram_token is None:
-            await _offline_demo(app)
+            demo_done = asyncio.ensure_future(_offline_demo(app))
+            stopped = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({demo_done, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (demo_done, stopped):
+                task.cancel()
         else:
-            await asyncio.Event().wait()
+            await stop.wait()
     finally:
         await runner.cleanup()
     return 0

@@ -63,7 +63,10 @@ async def open_runtime(
             await upgrade(db.engine)
         if tagger is None:
             model_dir = Path(settings.model_dir) if settings.model_dir else None
-            tagger = await asyncio.to_thread(load_tagger, model_dir)
+            try:
+                tagger = await asyncio.to_thread(load_tagger, model_dir)
+            except (OSError, ValueError, KeyError) as exc:
+                raise ConfigError("YDAN_MODEL_DIR", f"no usable topic model ({exc})") from None
         assert tagger is not None
         catalogs = Catalogs()
         services = Services(

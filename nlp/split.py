@@ -29,8 +29,10 @@ def split_examples(
 ) -> tuple[list[Example], list[Example]]:
     """(train, test): about ``test_fraction`` of the near-duplicate groups go to test."""
     folded = [fold(e.text) for e in examples]
+    # Grouping in a canonical order makes the split independent of file order.
+    order = sorted(range(len(examples)), key=lambda i: (folded[i], examples[i].text))
     groups = group_similar(
-        [GroupItem(str(i), e.text) for i, e in enumerate(examples)], DUPLICATE_THRESHOLD
+        [GroupItem(str(i), examples[i].text) for i in order], DUPLICATE_THRESHOLD
     )
     is_test = [False] * len(examples)
     for group in groups:

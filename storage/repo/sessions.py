@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -142,6 +142,7 @@ async def agenda(session: AsyncSession, session_id: int, limit: int | None = Non
     stmt = (
         select(Concern)
         .where(Concern.session_id == session_id, Concern.status == ConcernStatus.ON_AGENDA)
+        .options(selectinload(Concern.events))
         .order_by(Concern.village_id, Concern.created_at, Concern.id)
     )
     if limit is not None:
@@ -185,7 +186,7 @@ class Recipient:
     chat_id: str
 
 
-def _reachable() -> list[object]:
+def _reachable() -> list[ColumnElement[bool]]:
     return [
         Person.erased_at.is_(None),
         Person.unreachable.is_(False),

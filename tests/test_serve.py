@@ -1,0 +1,101 @@
+"""``ydan serve`` as a process: polling against the fake Bot API, health check, clean stop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+
+from aiohttp import ClientSession
+
+from tests.fakebot import FakeBotApi, FakeUser
+
+REPO = Path(__file__).parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def test_serve_answers_start_within_two_seconds_and_stops_cleanly(tmp_path: Path) -> None:
+    port = _free_port()
+    async with FakeBotApi() as fake:
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PYTHONPATH": str(REPO),
+            "PTB_TIMEDELTA": "1",
+            "YDAN_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
+            "YDAN_TELEGRAM_TOKEN": fake.token,
+            "YDAN_TELEGRAM_BASE_URL": fake.base_url,
+            "YDAN_TELEGRAM_BASE_FILE_URL": fake.base_file_url,
+            "YDAN_WEB_PORT": str(port),
+        }
+        if os.environ.get("YDAN_TEST_MODEL_DIR"):
+            env["YDAN_MODEL_DIR"] = os.environ["YDAN_TEST_MODEL_DIR"]
+        demo = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "demo", env=env, cwd=tmp_path
+        )
+        assert await demo.wait() == 0
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "serve",
+            env=env,
+            cwd=tmp_path,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            # Ready once it polls: the fake records getUpdates.
+            await fake.wait_for(lambda: fake.calls("getUpdates"), timeout=60)
+            user = FakeUser(7001, "Lan")
+            started = time.monotonic()
+            await fake.send_command(user, "start")
+            reply = await fake.next_message(user.id, timeout=10)
+            elapsed = time.monotonic() - started
+            assert "Ý Dân" in str(reply.get("text"))
+            assert elapsed < 2.0, f"/start answered in {elapsed:.2f} s"
+            async with (
+                ClientSession() as http,
+                http.get(f"http://127.0.0.1:{port}/healthz") as response,
+            ):
+                assert response.status == 200
+                assert (await response.json())["status"] == "ok"
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        assert process.returncode == 0, stderr.decode()[-2000:]
+
+
+def test_serve_without_a_token_runs_the_offline_demo(tmp_path: Path) -> None:
+    import subprocess
+
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(REPO),
+        "YDAN_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}",
+        "YDAN_WEB_PORT": str(_free_port()),
+    }
+    if os.environ.get("YDAN_TEST_MODEL_DIR"):
+        env["YDAN_MODEL_DIR"] = os.environ["YDAN_TEST_MODEL_DIR"]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        input="bao tan\n1\n/trogiup\n",
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "YDAN_TELEGRAM_TOKEN" in result.stderr
+    assert "Nghị định 13/2023" in result.stdout
+    assert "/gopy — gửi ý kiến" in result.stdout
