@@ -178,7 +178,8 @@ def _report(result: Result, db_url: str, limits: Limits, concurrency: int) -> st
             f"recipients                 {result.recipients}",
             f"database                   {backend}",
             f"limits                     {limits.global_per_window}/{limits.global_window:g}s "
-            f"overall, concurrency {concurrency}",
+            f"overall + {limits.margin * 1000:g} ms margin (at most {limits.max_rate:.2f}/s), "
+            f"concurrency {concurrency}",
             f"enqueue_many               {result.enqueue_seconds:.2f} s",
             f"delivered                  {result.delivered} (duplicates: {result.duplicates})",
             f"wall time                  {result.send_seconds:.1f} s",
@@ -197,9 +198,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rate", type=int, default=Limits().global_per_window)
+    parser.add_argument("--margin", type=float, default=Limits().margin, help="seconds")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
-    limits = Limits(global_per_window=args.rate)
+    limits = Limits(global_per_window=args.rate, margin=args.margin)
     with tempfile.TemporaryDirectory() as tmp:
         result, db_url = asyncio.run(
             _run_on(args.db, Path(tmp), args.recipients, args.concurrency, limits)

@@ -8,14 +8,14 @@ next such date from today.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from storage.repo.communes import fold_name
 
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})(?:t|\b)")
 _DMY = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?\b")
-_TIME = re.compile(r"\b(\d{1,2})\s*(?::|h|g|gio)\s*(\d{1,2})?")
+_TIME = re.compile(r"\b(\d{1,2})\s*(?:gio|h|g|:|\.)\s*(\d{1,2})?")
 _AFTERNOON = ("chieu", "toi", "pm")
 
 
@@ -28,7 +28,11 @@ def parse_start(text: str, tz: ZoneInfo, now: datetime) -> datetime | None:
         year, month, day = (int(g) for g in iso.groups())
         rest = folded[: iso.start()] + " " + folded[iso.end() :]
     else:
-        dmy = _DMY.search(folded)
+        # "8.30 15/12" holds two candidates; the first that is a real date is the date.
+        dmy = next(
+            (m for m in _DMY.finditer(folded) if _safe_date(2000, int(m.group(2)), int(m.group(1)))),
+            None,
+        )
         if dmy is None:
             return None
         day, month = int(dmy.group(1)), int(dmy.group(2))
@@ -52,7 +56,7 @@ def parse_start(text: str, tz: ZoneInfo, now: datetime) -> datetime | None:
         hour += 12
     if not (0 <= hour < 24 and 0 <= minute < 60) or not _safe_date(year, month, day):
         return None
-    return datetime(year, month, day, hour, minute, tzinfo=tz).astimezone(ZoneInfo("UTC"))
+    return datetime(year, month, day, hour, minute, tzinfo=tz).astimezone(UTC)
 
 
 def _safe_date(year: int, month: int, day: int) -> bool:

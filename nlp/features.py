@@ -38,22 +38,29 @@ class FeatureConfig:
     stripped_words: bool = True
     char_min: int = 2
     char_max: int = 4
+    # Character n-grams are many; a weight below 1 keeps them from drowning the words.
+    char_weight: float = 1.0
+    trigrams: bool = False
 
-    def to_dict(self) -> dict[str, int | bool]:
+    def to_dict(self) -> dict[str, float | bool]:
         return {
             "accented_words": self.accented_words,
             "stripped_words": self.stripped_words,
             "char_min": self.char_min,
             "char_max": self.char_max,
+            "char_weight": self.char_weight,
+            "trigrams": self.trigrams,
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, int | bool]) -> FeatureConfig:
+    def from_dict(cls, data: dict[str, float | bool]) -> FeatureConfig:
         return cls(
             accented_words=bool(data["accented_words"]),
             stripped_words=bool(data["stripped_words"]),
             char_min=int(data["char_min"]),
             char_max=int(data["char_max"]),
+            char_weight=float(data.get("char_weight", 1.0)),
+            trigrams=bool(data.get("trigrams", False)),
         )
 
 
@@ -77,14 +84,22 @@ def word_features(word: str, config: FeatureConfig) -> list[str]:
     return feats
 
 
-def pair_features(first: str, second: str, config: FeatureConfig) -> list[str]:
-    """Features of two adjacent words: the word bigram with and without marks."""
+def gram_features(gram: str, config: FeatureConfig) -> list[str]:
+    """Features of a few adjacent words joined by spaces, with and without marks."""
     feats: list[str] = []
     if config.accented_words:
-        feats.append(f"w:{first} {second}")
+        feats.append("w:" + gram)
     if config.stripped_words:
-        feats.append(f"s:{strip_marks(first)} {strip_marks(second)}")
+        feats.append("s:" + strip_marks(gram))
     return feats
+
+
+def grams_of(words: Sequence[str], config: FeatureConfig) -> list[str]:
+    """Word bigrams (and trigrams if configured) as space-joined strings."""
+    grams = [f"{a} {b}" for a, b in pairwise(words)]
+    if config.trigrams:
+        grams += [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
+    return grams
 
 
 def analyze(text: str, config: FeatureConfig) -> list[str]:
@@ -96,7 +111,7 @@ def analyze_normalized(normal: str, config: FeatureConfig) -> list[str]:
     """The feature strings of a text already passed through ``normalize``."""
     words = words_of(normal)
     feats = [f for w in words for f in word_features(w, config)]
-    feats += [f for a, b in pairwise(words) for f in pair_features(a, b, config)]
+    feats += [f for gram in grams_of(words, config) for f in gram_features(gram, config)]
     return feats
 
 
@@ -133,7 +148,12 @@ class Vectorizer:
             n_docs += 1
         vocabulary = sorted(f for f, count in df.items() if count >= min_df)
         idf = np.array(
-            [math.log((1 + n_docs) / (1 + df[f])) + 1.0 for f in vocabulary], dtype=np.float32
+            [
+                (math.log((1 + n_docs) / (1 + df[f])) + 1.0)
+                * (config.char_weight if f.startswith("c:") else 1.0)
+                for f in vocabulary
+            ],
+            dtype=np.float32,
         )
         return cls(vocabulary, idf, config)
 
@@ -157,11 +177,10 @@ class Vectorizer:
             if found is None:
                 found = cache[word] = self._ids(word_features(word, config))
             ids.extend(found)
-        for first, second in pairwise(words):
-            key = f"{first} {second}"
-            found = cache.get(key)
+        for gram in grams_of(words, config):
+            found = cache.get(gram)
             if found is None:
-                found = cache[key] = self._ids(pair_features(first, second, config))
+                found = cache[gram] = self._ids(gram_features(gram, config))
             ids.extend(found)
         return ids
 

@@ -145,7 +145,9 @@ async def record_answer(
     return answer
 
 
-def close(concern: Concern, *, now: datetime, actor_id: int | None, note: str | None = None) -> None:
+def close(
+    concern: Concern, *, now: datetime, actor_id: int | None, note: str | None = None
+) -> None:
     add_event(concern, ConcernStatus.CLOSED, now, note=note, actor_id=actor_id)
 
 

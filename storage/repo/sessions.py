@@ -234,7 +234,10 @@ async def village_heads(
         )
         .order_by(Person.id, ChannelIdentity.id)
     )
-    return [(Recipient(pid, locale, channel, chat), village) for pid, locale, channel, chat, village in rows]
+    return [
+        (Recipient(pid, locale, channel, chat), village)
+        for pid, locale, channel, chat, village in rows
+    ]
 
 
 async def people_recipients(session: AsyncSession, person_ids: Sequence[int]) -> list[Recipient]:

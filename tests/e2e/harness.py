@@ -21,7 +21,7 @@ from bot.demo import load_demo
 from bot.runtime import Runtime, open_runtime
 from bot.web import CHANNEL, RUNTIME, SETTINGS, WEBHOOK_PATH, telegram_webhook
 from nlp.tagger import Tagger
-from storage.clock import ManualClock
+from storage.clock import Clock
 from tests.fakebot import FakeBotApi, FakeUser, Injected
 
 JSON = dict[str, Any]
@@ -45,7 +45,8 @@ class BotUnderTest:
     fake: FakeBotApi
     runtime: Runtime
     channel: TelegramChannel
-    clock: ManualClock
+    # A ManualClock in tests (they advance it); the real clock in benchmarks.
+    clock: Any
 
     async def deliver(self, injected: Injected) -> None:
         async with asyncio.timeout(WAIT):
@@ -162,7 +163,7 @@ async def bot_under_test(
     db_url: str,
     *,
     tagger: Tagger,
-    clock: ManualClock,
+    clock: Clock,
     demo: bool = True,
     mode: str = "polling",
     max_rate: float = 0,

@@ -91,7 +91,7 @@ async def outbox_db_url(
             await db.dispose()
         return url
     if isinstance(outbox_pg_url, BaseException):
-        reason = f"PostgreSQL unreachable at 127.0.0.1:5432: {outbox_pg_url!r}"
+        reason = f"PostgreSQL unreachable ({ADMIN_DSN}): {outbox_pg_url!r}"
         if os.environ.get("YDAN_REQUIRE_POSTGRES"):
             pytest.fail(reason)  # CI (.ci/run) must not pass with half the backends skipped
         pytest.skip(reason)
