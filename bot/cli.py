@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot import admin
+from bot import admin, cli_members, cli_reports, cli_sessions
 from bot.config import ConfigError, Settings, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -76,12 +77,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = nlp.add_parser("eval", help="accuracy on the held-out set")
     evaluate.set_defaults(run=admin.nlp_eval)
 
+    cli_sessions.register(sub)
+    cli_reports.register(sub)
+    cli_members.register(sub)
     for register in admin.EXTRA_COMMANDS:
         register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # python-telegram-bot 22 warns on every 429 unless opted in to timedelta retry_after values.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     parser = _parser()
     args = parser.parse_args(argv)
     try:

@@ -9,15 +9,27 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import os
+import secrets
+import socket
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy import text
+from telegram import Bot
 
+from bot import public
 from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_sender import TelegramNotificationSender
 from bot.config import Settings
 from bot.runtime import Runtime, open_runtime
+from handlers.officials.triage_job import enqueue_triage_for_due_sessions
+from scheduler.jobs import Jobs
+from scheduler.jobs_context import JobContext
+from scheduler.runner import SchedulerRunner, build_runner
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +37,7 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 RUNTIME = web.AppKey("runtime", Runtime)
+SCHEDULER = web.AppKey("scheduler", SchedulerRunner)
 CHANNEL = web.AppKey("channel", TelegramChannel)
 SETTINGS = web.AppKey("settings", Settings)
 
@@ -59,6 +72,45 @@ async def telegram_webhook(request: web.Request) -> web.Response:
 Hook = Callable[[web.Application], AsyncIterator[None]]
 
 
+async def _triage_summary(context: JobContext, now: datetime) -> int:
+    """The officials' triage summary, sent on each session's Front summary date."""
+    async with context.db.transaction() as session:
+        done = await enqueue_triage_for_due_sessions(
+            session, now, catalogs=context.catalogs, tz=context.timezone
+        )
+    return len(done)
+
+
+@asynccontextmanager
+async def running_scheduler(settings: Settings, runtime: Runtime) -> AsyncIterator[SchedulerRunner]:
+    """The scheduled jobs and the outbox dispatcher, sending with one shared ``telegram.Bot``."""
+    assert settings.telegram_token is not None
+    bot = Bot(
+        settings.telegram_token,
+        base_url=settings.telegram_base_url,
+        base_file_url=settings.file_base_url,
+    )
+    await bot.initialize()
+    services = runtime.services
+    context = JobContext(
+        runtime.db, services.catalogs, services.timezone, default_locale=services.default_locale
+    )
+    worker = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"[-64:]
+    runner = build_runner(
+        Jobs(context, morning_extra=(("triage_summary", _triage_summary),)),
+        services.clock,
+        services.timezone,
+        {"telegram": TelegramNotificationSender(bot)},
+        worker_id=worker,
+    )
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        await runner.stop()
+        await bot.shutdown()
+
+
 def init_app(
     settings: Settings, *, extra_contexts: tuple[Hook, ...] = (), **runtime_kwargs: Any
 ) -> web.Application:
@@ -85,11 +137,22 @@ def init_app(
         finally:
             await channel.stop()
 
+    async def scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
+        # The console demo has no scheduler: without a token nothing could be delivered.
+        if settings.telegram_token is None:
+            yield
+            return
+        async with running_scheduler(settings, app[RUNTIME]) as runner:
+            app[SCHEDULER] = runner
+            yield
+
     app.cleanup_ctx.append(runtime_ctx)
     app.cleanup_ctx.append(channel_ctx)
+    app.cleanup_ctx.append(scheduler_ctx)
     for hook in extra_contexts:
         app.cleanup_ctx.append(hook)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get(public.PATH, public.public_page_handler(lambda app: app[RUNTIME]))
     if settings.telegram_mode == "webhook" and settings.telegram_token:
         app.router.add_post(WEBHOOK_PATH, telegram_webhook)
     return app

@@ -11,18 +11,10 @@ from typing import Any
 
 from handlers.context import Ctx
 from handlers.events import ATTACHABLE_MEDIA, Location, Media
+from nlp.topics import TOPICS
 
-TOPIC_CODES = (
-    "dat_dai",
-    "moi_truong",
-    "an_sinh",
-    "ha_tang",
-    "an_ninh",
-    "can_bo",
-    "kinh_te",
-    "van_hoa_xa_hoi",
-    "khac",
-)
+# The tagger's fixed topic codes, in the order the topic picker shows them.
+TOPIC_CODES = TOPICS
 
 
 def draft_text(ctx: Ctx) -> str:

@@ -92,6 +92,9 @@ class Engine:
             state = await _load_state(session, event.chat.channel, event.chat.chat_id, now)
             identity = await find_identity(session, event.chat.channel, event.sender.external_id)
             person = await session.get(Person, identity.person_id) if identity else None
+            if person is not None and person.unreachable:
+                # They wrote to us, so the chat works again: resume proactive messages.
+                person.unreachable = False
             ctx = Ctx(self.services, self.router, session, event, state, identity, person)
             if state.flow and now - state.updated_at > self.services.limits.draft_kept_for:
                 ctx.clear_flow()

@@ -9,11 +9,11 @@ from __future__ import annotations
 from handlers.common import show_menu
 from handlers.context import Ctx
 from handlers.router import Router
-from handlers.session_common import command_args
+from handlers.session_common import button_label, command_args
 from handlers.session_ops import move_concern
 from scheduler.jobs_text import REGISTER_ACTION, when_text
 from storage.models import Concern, DialogueSession, SpeakerRegistration
-from storage.repo.concerns import list_by_submitter
+from storage.repo.concerns import get_by_code, list_by_submitter
 from storage.repo.registrations import (
     active_registration,
     cancel,
@@ -53,12 +53,8 @@ async def register_command(ctx: Ctx) -> None:
         if not mine:
             show_menu(ctx, ctx.t("register.no_session"))
         return
-    tz = ctx.services.timezone
     ctx.start_flow(FLOW, "session")
-    rows = [
-        [ctx.button(f"{when_text(ctx.t, s.starts_at, tz)} — {s.title}"[:60], "reg_pick", str(s.id))]
-        for s in open_sessions
-    ]
+    rows = [[ctx.button(button_label(ctx, s), "reg_pick", str(s.id))] for s in open_sessions]
     rows.append([ctx.button(ctx.t("intake.cancel"), "reg_stop")])
     ctx.say(ctx.t("register.pick_session"), rows)
 
@@ -149,7 +145,9 @@ async def pick_concern(ctx: Ctx) -> None:
         return
     concern = None
     if ctx.arg != "0":
-        concern = next((c for c in await _own_concerns(ctx, dialogue) if str(c.id) == ctx.arg), None)
+        concern = next(
+            (c for c in await _own_concerns(ctx, dialogue) if str(c.id) == ctx.arg), None
+        )
         if concern is None:
             ctx.say(ctx.t("error.button_invalid"))
             return
@@ -159,9 +157,7 @@ async def pick_concern(ctx: Ctx) -> None:
 async def _register(ctx: Ctx, dialogue: DialogueSession, concern: Concern | None) -> None:
     assert ctx.person is not None
     if concern is not None and concern.session_id is None:
-        # Speaking about it means it belongs on this session's agenda.
-        from storage.repo.concerns import get_by_code
-
+        # Speaking about it means it belongs on this session's agenda (events loaded to add one).
         loaded = await get_by_code(ctx.session, concern.code)
         if loaded is not None:
             await move_concern(ctx.session, loaded, dialogue, now=ctx.now, actor_id=ctx.person.id)

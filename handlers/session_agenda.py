@@ -10,8 +10,13 @@ from __future__ import annotations
 from handlers import draft
 from handlers.context import Ctx
 from handlers.router import Router
-from handlers.session_common import command_args, commune_session, official_commune
-from handlers.session_ops import changeable, move_concern, movable
+from handlers.session_common import (
+    button_label,
+    command_args,
+    commune_session,
+    official_commune,
+)
+from handlers.session_ops import changeable, movable, move_concern
 from scheduler.jobs_text import when_text
 from storage.models import Commune, Concern, DialogueSession
 from storage.repo.audit import record
@@ -138,20 +143,13 @@ async def move_command(ctx: Ctx) -> None:
         await _move(ctx, commune, concern, args[1])
         return
     upcoming = await upcoming_in_commune(ctx.session, commune.id, ctx.now, limit=8)
-    tz = ctx.services.timezone
     rows = [
-        [
-            ctx.lasting_button(
-                f"#{d.id} {when_text(ctx.t, d.starts_at, tz)}"[:60], "mv", f"{concern.code}:{d.id}"
-            )
-        ]
+        [ctx.lasting_button(button_label(ctx, d, number=True), "mv", f"{concern.code}:{d.id}")]
         for d in upcoming
         if d.id != concern.session_id
     ]
     if concern.session_id is not None:
-        rows.append(
-            [ctx.lasting_button(ctx.t("session.move_off"), "mv", f"{concern.code}:0")]
-        )
+        rows.append([ctx.lasting_button(ctx.t("session.move_off"), "mv", f"{concern.code}:0")])
     if not rows:
         ctx.say(ctx.t("session.move_nowhere", code=concern.code))
         return
@@ -191,7 +189,9 @@ async def _move(ctx: Ctx, commune: Commune, concern: Concern, target_arg: str) -
             ctx.say(ctx.t("session.not_changeable"))
             return
         if target.id == concern.session_id:
-            ctx.say(ctx.t("session.moved", code=concern.code, id=target.id, when=_when(ctx, target)))
+            ctx.say(
+                ctx.t("session.moved", code=concern.code, id=target.id, when=_when(ctx, target))
+            )
             return
     previous = concern.session_id
     await move_concern(ctx.session, concern, target, now=ctx.now, actor_id=ctx.person.id)

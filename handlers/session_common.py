@@ -48,6 +48,14 @@ async def describe(ctx: Ctx, dialogue: DialogueSession) -> str:
     )
 
 
+def button_label(ctx: Ctx, dialogue: DialogueSession, *, number: bool = False) -> str:
+    """A session on a button: short enough for a phone screen, the date always visible."""
+    local = ctx.local(dialogue.starts_at)
+    title = dialogue.title if len(dialogue.title) <= 36 else dialogue.title[:35] + "…"
+    prefix = f"#{dialogue.id} " if number else ""
+    return f"{prefix}{title} — {local:%H:%M %d/%m/%Y}"
+
+
 def day(ctx: Ctx, value: date) -> str:
     return jobs_text.day_text(ctx.t, value)
 

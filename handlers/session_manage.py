@@ -13,6 +13,7 @@ from handlers.context import Ctx
 from handlers.events import Button, Text
 from handlers.router import Router
 from handlers.session_common import (
+    button_label,
     command_args,
     commune_session,
     describe,
@@ -53,11 +54,12 @@ async def edit_command(ctx: Ctx) -> None:
     if not upcoming:
         show_menu(ctx, ctx.t("session.none_upcoming"))
         return
-    tz = ctx.services.timezone
     rows = [
         [
             ctx.lasting_button(
-                f"#{d.id} {when_text(ctx.t, d.starts_at, tz)} — {d.title}"[:60], "sc_card", str(d.id)
+                button_label(ctx, d, number=True),
+                "sc_card",
+                str(d.id),
             )
         ]
         for d in upcoming
@@ -92,6 +94,8 @@ async def show_card(ctx: Ctx, dialogue: DialogueSession) -> None:
             agenda=await agenda_count(ctx.session, dialogue.id),
             speakers=len(await speakers(ctx.session, dialogue.id)),
         ),
+        "",
+        ctx.t("session.card_hint", id=dialogue.id),
     ]
     arg = str(dialogue.id)
     rows: list[list[Button]] = []
@@ -113,7 +117,9 @@ async def show_card(ctx: Ctx, dialogue: DialogueSession) -> None:
     ctx.say("\n".join(lines), rows)
 
 
-async def _managed(ctx: Ctx, *, must_change: bool = False) -> tuple[Commune, DialogueSession] | None:
+async def _managed(
+    ctx: Ctx, *, must_change: bool = False
+) -> tuple[Commune, DialogueSession] | None:
     """The official's commune and the session the button names, re-checked at every press."""
     commune = await official_commune(ctx)
     if commune is None:
@@ -295,10 +301,7 @@ async def edit_button(ctx: Ctx) -> None:
 async def ask_field(ctx: Ctx) -> None:
     ctx.say(
         ctx.t("session.ask_edit_field"),
-        [
-            [ctx.button(ctx.t(f"session.field_{name}"), "se_field", name)]
-            for name in EDIT_LIMITS
-        ]
+        [[ctx.button(ctx.t(f"session.field_{name}"), "se_field", name)] for name in EDIT_LIMITS]
         + [[ctx.button(ctx.t("intake.cancel"), "se_no")]],
     )
 

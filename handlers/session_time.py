@@ -30,7 +30,11 @@ def parse_start(text: str, tz: ZoneInfo, now: datetime) -> datetime | None:
     else:
         # "8.30 15/12" holds two candidates; the first that is a real date is the date.
         dmy = next(
-            (m for m in _DMY.finditer(folded) if _safe_date(2000, int(m.group(2)), int(m.group(1)))),
+            (
+                m
+                for m in _DMY.finditer(folded)
+                if _safe_date(2000, int(m.group(2)), int(m.group(1)))
+            ),
             None,
         )
         if dmy is None:
@@ -43,9 +47,14 @@ def parse_start(text: str, tz: ZoneInfo, now: datetime) -> datetime | None:
             else today.year
         )
         rest = folded[: dmy.start()] + " " + folded[dmy.end() :]
-        if not year_text and _safe_date(year, month, day) and (month, day) < (
-            today.month,
-            today.day,
+        if (
+            not year_text
+            and _safe_date(year, month, day)
+            and (month, day)
+            < (
+                today.month,
+                today.day,
+            )
         ):
             year += 1
     found = _TIME.search(rest)

@@ -1,5 +1,7 @@
 """/taophien: an official creates a dialogue session in a guided conversation.
 
+The villages, topics and social group steps live in ``handlers.session_new_scope``.
+
 Kind, form and start time come first, so that a date too close for the notice period is refused
 before anything else is typed; then title, host, place, villages, topics and (for a thematic
 session) the social group; then a summary with the deadlines to confirm. Everything typed stays
@@ -17,11 +19,12 @@ from handlers.events import Button, Text
 from handlers.router import Router
 from handlers.session_common import describe, official_commune, problem_text
 from handlers.session_manage import show_card
+from handlers.session_new_scope import to_villages
 from handlers.session_ops import SessionDraft, create_session, session_dates, start_problem
 from handlers.session_time import parse_start
-from scheduler.jobs_text import TARGET_GROUPS, day_text
+from scheduler.jobs_text import day_text
 from storage.models import Commune, DialogueSession, SessionForm, SessionKind
-from storage.repo.communes import match_names, villages_of
+from storage.repo.communes import villages_of
 
 router = Router()
 FLOW = "session_new"
@@ -61,7 +64,9 @@ async def _commune(ctx: Ctx) -> Commune:
 
 @router.prompt(FLOW, "kind")
 async def ask_kind(ctx: Ctx) -> None:
-    rows = [[ctx.button(ctx.t(f"session.kind_long.{k.value}"), "sn_kind", k.value)] for k in SessionKind]
+    rows = [
+        [ctx.button(ctx.t(f"session.kind_long.{k.value}"), "sn_kind", k.value)] for k in SessionKind
+    ]
     rows.append(_cancel_row(ctx))
     ctx.say(ctx.t("session.ask_kind"), rows)
 
@@ -78,7 +83,9 @@ async def pick_kind(ctx: Ctx) -> None:
 
 @router.prompt(FLOW, "form")
 async def ask_form(ctx: Ctx) -> None:
-    rows = [[ctx.button(ctx.t(f"session.form_long.{f.value}"), "sn_form", f.value)] for f in SessionForm]
+    rows = [
+        [ctx.button(ctx.t(f"session.form_long.{f.value}"), "sn_form", f.value)] for f in SessionForm
+    ]
     rows.append(_cancel_row(ctx))
     ctx.say(ctx.t("session.ask_form"), rows)
 
@@ -93,11 +100,8 @@ async def pick_form(ctx: Ctx) -> None:
     await ctx.reprompt()
 
 
-@router.step(FLOW, "kind", "form", "villages", "topics", "group", "confirm")
+@router.step(FLOW, "kind", "form", "topics", "group", "confirm")
 async def buttons_expected(ctx: Ctx) -> None:
-    if ctx.step == "villages" and isinstance(ctx.payload, Text):
-        await _typed_villages(ctx, ctx.payload.text)
-        return
     ctx.say(ctx.t("session.use_buttons"))
     await ctx.reprompt()
 
@@ -204,7 +208,7 @@ async def skip_place(ctx: Ctx) -> None:
     if SessionForm(ctx.data["form"]) is not SessionForm.INDIRECT:
         await ctx.reprompt()
         return
-    await _to_villages(ctx, venue=None)
+    await to_villages(ctx, venue=None)
 
 
 @router.step(FLOW, "place")
@@ -218,123 +222,7 @@ async def typed_place(ctx: Ctx) -> None:
         ctx.say(ctx.t("session.link_invalid"))
         await ctx.reprompt()
         return
-    await _to_villages(ctx, venue=place)
-
-
-async def _to_villages(ctx: Ctx, venue: str | None) -> None:
-    villages = await villages_of(ctx.session, int(ctx.data["commune_id"]))
-    ctx.set_step(FLOW, "villages", place=venue, village_ids=[v.id for v in villages])
-    await ctx.reprompt()
-
-
-# --- villages, topics, group ------------------------------------------------------------------
-
-
-@router.prompt(FLOW, "villages")
-async def ask_villages(ctx: Ctx) -> None:
-    chosen = set(ctx.data.get("village_ids", []))
-    villages = await villages_of(ctx.session, int(ctx.data["commune_id"]))
-    buttons = [
-        ctx.button(("✅ " if v.id in chosen else "") + v.name, "sn_village", str(v.id))
-        for v in villages
-    ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([ctx.button(ctx.t("session.villages_all"), "sn_village", "all")])
-    rows.append([ctx.button(ctx.t("session.done"), "sn_villages_done")])
-    ctx.say(ctx.t("session.ask_villages"), rows)
-
-
-@router.action("sn_village")
-async def toggle_village(ctx: Ctx) -> None:
-    villages = await villages_of(ctx.session, int(ctx.data["commune_id"]))
-    ids = {v.id for v in villages}
-    chosen = [i for i in ctx.data.get("village_ids", []) if i in ids]
-    if ctx.arg == "all":
-        chosen = sorted(ids)
-    elif ctx.arg.isdigit() and int(ctx.arg) in ids:
-        village_id = int(ctx.arg)
-        chosen = [i for i in chosen if i != village_id] if village_id in chosen else [*chosen, village_id]
-    else:
-        ctx.say(ctx.t("error.button_invalid"))
-    # Toggling keeps the step (and its nonce): the other village buttons must stay valid.
-    ctx.data["village_ids"] = chosen
-    ctx.save_data()
-    await ctx.reprompt()
-
-
-async def _typed_villages(ctx: Ctx, text: str) -> None:
-    villages = await villages_of(ctx.session, int(ctx.data["commune_id"]))
-    names = [v.name for v in villages]
-    chosen: list[int] = []
-    for part in text.replace(";", ",").split(","):
-        found = match_names(part, names) if part.strip() else []
-        if len(found) >= 1:
-            chosen.append(villages[found[0]].id)
-    if not chosen:
-        ctx.say(ctx.t("session.villages_not_found"))
-    else:
-        ctx.data["village_ids"] = sorted(set(chosen))
-        ctx.save_data()
-    await ctx.reprompt()
-
-
-@router.action("sn_villages_done")
-async def villages_done(ctx: Ctx) -> None:
-    if not ctx.data.get("village_ids"):
-        ctx.say(ctx.t("session.villages_none"))
-        await ctx.reprompt()
-        return
-    ctx.set_step(FLOW, "topics", topics=[])
-    await ctx.reprompt()
-
-
-@router.prompt(FLOW, "topics")
-async def ask_topics(ctx: Ctx) -> None:
-    chosen = set(ctx.data.get("topics", []))
-    buttons = [
-        ctx.button(("✅ " if code in chosen else "") + ctx.t(f"topic.{code}"), "sn_topic", code)
-        for code in draft.TOPIC_CODES
-    ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([ctx.button(ctx.t("session.done"), "sn_topics_done")])
-    ctx.say(ctx.t("session.ask_topics"), rows)
-
-
-@router.action("sn_topic")
-async def toggle_topic(ctx: Ctx) -> None:
-    if ctx.arg in draft.TOPIC_CODES:
-        topics = [t for t in ctx.data.get("topics", []) if t in draft.TOPIC_CODES]
-        topics = [t for t in topics if t != ctx.arg] if ctx.arg in topics else [*topics, ctx.arg]
-        ctx.data["topics"] = topics
-        ctx.save_data()
-    await ctx.reprompt()
-
-
-@router.action("sn_topics_done")
-async def topics_done(ctx: Ctx) -> None:
-    if ctx.data.get("kind") == SessionKind.THEMATIC.value:
-        ctx.set_step(FLOW, "group")
-    else:
-        ctx.set_step(FLOW, "confirm", group=None)
-    await ctx.reprompt()
-
-
-@router.prompt(FLOW, "group")
-async def ask_group(ctx: Ctx) -> None:
-    buttons = [ctx.button(ctx.t(f"session.group.{g}"), "sn_group", g) for g in TARGET_GROUPS]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([ctx.button(ctx.t("session.group_none"), "sn_group", "")])
-    ctx.say(ctx.t("session.ask_group"), rows)
-
-
-@router.action("sn_group")
-async def pick_group(ctx: Ctx) -> None:
-    if ctx.arg and ctx.arg not in TARGET_GROUPS:
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
-        return
-    ctx.set_step(FLOW, "confirm", group=ctx.arg or None)
-    await ctx.reprompt()
+    await to_villages(ctx, venue=place)
 
 
 # --- confirm and create -----------------------------------------------------------------------
@@ -397,7 +285,11 @@ async def ask_confirm(ctx: Ctx) -> None:
 
 @router.action("sn_create")
 async def create(ctx: Ctx) -> None:
-    commune = await _commune(ctx)
+    # The role is checked again: it may have been revoked while the form was being filled.
+    commune = await official_commune(ctx)
+    if commune is None or commune.id != int(ctx.data["commune_id"]):
+        ctx.clear_flow()
+        return
     assert ctx.person is not None
     result = await create_session(
         ctx.session,

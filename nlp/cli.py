@@ -48,7 +48,8 @@ def _messages(stdin: TextIO, jsonl: bool) -> Iterator[tuple[Any, str | None, str
             yield number, None, f"invalid JSON: {error.msg}"
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            yield number, None, 'expected an object with a string "text"'
+            message_id = record.get("id", number) if isinstance(record, dict) else number
+            yield message_id, None, 'expected an object with a string "text"'
             continue
         yield record.get("id", number), record["text"], None
 

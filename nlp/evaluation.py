@@ -24,6 +24,8 @@ class TopicScores:
     per_topic_f1: dict[str, float]
     uncertain_share: float
     confident_accuracy: float
+    # Share of predicted primary topics that are among the labelled topics, primary or not.
+    among_labelled: float
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ def f1_score(truth: Sequence[str], pred: Sequence[str], label: str) -> float:
     return 2 * tp / denom if denom else 0.0
 
 
-def topic_scores(truth: Sequence[str], results: Sequence[TagResult]) -> TopicScores:
+def topic_scores(examples: Sequence[Example], results: Sequence[TagResult]) -> TopicScores:
+    truth = [e.primary for e in examples]
     pred = [r.primary for r in results]
     correct = [t == p for t, p in zip(truth, pred, strict=True)]
     present = [t for t in TOPICS if t in truth]
@@ -51,6 +54,7 @@ def topic_scores(truth: Sequence[str], results: Sequence[TagResult]) -> TopicSco
         per_topic_f1=per_topic,
         uncertain_share=1 - len(confident) / len(correct),
         confident_accuracy=sum(confident) / len(confident) if confident else 0.0,
+        among_labelled=sum(p in e.topics for p, e in zip(pred, examples, strict=True)) / len(pred),
     )
 
 
@@ -82,7 +86,7 @@ def evaluate_view(
         name: flag_scores([getattr(e, name) for e in examples], [getattr(r, name) for r in results])
         for name in FLAGS
     }
-    return ViewReport(view, topic_scores([e.primary for e in examples], results), flags)
+    return ViewReport(view, topic_scores(examples, results), flags)
 
 
 def format_report(reports: Sequence[ViewReport], n_test: int, version: str) -> str:
@@ -97,6 +101,7 @@ def format_report(reports: Sequence[ViewReport], n_test: int, version: str) -> s
     row("macro-F1", [r.topics.macro_f1 for r in reports])
     row("uncertain share", [r.topics.uncertain_share for r in reports])
     row("accuracy if certain", [r.topics.confident_accuracy for r in reports])
+    row("primary among labelled", [r.topics.among_labelled for r in reports])
     for topic in TOPICS:
         if topic in reports[0].topics.per_topic_f1:
             row(f"F1 {topic}", [r.topics.per_topic_f1.get(topic, 0.0) for r in reports])

@@ -36,10 +36,11 @@ class FeatureConfig:
 
     accented_words: bool = True
     stripped_words: bool = True
+    # Character n-grams of the stripped words (0 = none): they carry typos and unknown
+    # shorthand; many and noisy, they help only at a low weight (docs/nlp.md).
     char_min: int = 2
     char_max: int = 4
-    # Character n-grams are many; a weight below 1 keeps them from drowning the words.
-    char_weight: float = 1.0
+    char_weight: float = 0.3
     trigrams: bool = False
 
     def to_dict(self) -> dict[str, float | bool]:

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from nlp.normalize import fold, folded_words
 
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.45
 
 _TOKEN = re.compile(r"\w+")
 # Words that say nothing about which issue is raised (folded). Their weight would otherwise
@@ -40,8 +40,12 @@ _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _BANDS = 12
 _ROWS = 2
 _PRIME = (1 << 31) - 1
-_MAX_LEADERS_PER_BUCKET = 64
+_MAX_LEADERS_PER_BUCKET = 16
 _MAX_CANDIDATES = 8
+_CLEAR_MARGIN = 0.2
+_REPRESENTATIVE_SAMPLE = 64
+_PAIR_WEIGHT = 0.5
+_NUMBER_MISMATCH = 0.5
 
 IntArray = npt.NDArray[np.int64]
 
@@ -72,19 +76,33 @@ def _features(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in pairwise(words)]
 
 
+def _weight(feature: str) -> float:
+    """Word pairs count half: rewording reorders words more than it changes them."""
+    return _PAIR_WEIGHT if " " in feature else 1.0
+
+
+def _similarity(i: int, j: int, vectors: list[dict[str, float]], numbers: list[set[str]]) -> float:
+    """Cosine, halved when both texts give numbers and share none: "thôn 3" is not "thôn 5"
+    (a village, a house or a decision number tells two otherwise alike issues apart)."""
+    sim = _cosine(vectors[i], vectors[j])
+    if numbers[i] and numbers[j] and not numbers[i] & numbers[j]:
+        sim *= _NUMBER_MISMATCH
+    return sim
+
+
 def _vectors(docs: list[list[str]]) -> list[dict[str, float]]:
     """Idf-weighted, L2-normalised sparse vectors; idf comes from the batch itself."""
     df: Counter[str] = Counter()
     for feats in docs:
         df.update(set(feats))
     n = len(docs)
-    idf = {f: math.log((1 + n) / (1 + count)) + 1.0 for f, count in df.items()}
+    weight = {f: (math.log((1 + n) / (1 + count)) + 1.0) * _weight(f) for f, count in df.items()}
     vectors: list[dict[str, float]] = []
     for feats in docs:
         # Presence, not counts: repeating a word does not make a concern more of that issue.
-        vec = {f: idf[f] for f in feats}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        vectors.append({f: v / norm for f, v in vec.items()})
+        vec = {f: weight[f] for f in feats}
+        scale = 1.0 / (math.sqrt(sum(v * v for v in vec.values())) or 1.0)
+        vectors.append({f: v * scale for f, v in vec.items()})
     return vectors
 
 
@@ -93,7 +111,7 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(a[f] * b[f] for f in a.keys() & b.keys())
 
 
-def _band_keys(word_sets: list[list[str]]) -> list[list[tuple[int, int]]]:
+def _band_keys(word_sets: list[list[str]]) -> list[list[int]]:
     """MinHash signatures of each word set, cut into LSH band keys (numpy, chunked)."""
     ids: dict[str, int] = {}
     doc_ids = [[ids.setdefault(w, len(ids)) for w in words] for words in word_sets]
@@ -102,7 +120,7 @@ def _band_keys(word_sets: list[list[str]]) -> list[list[tuple[int, int]]]:
     a = rng.integers(1, _PRIME, size=n_hashes, dtype=np.int64)
     b = rng.integers(0, _PRIME, size=n_hashes, dtype=np.int64)
     table = (np.arange(len(ids), dtype=np.int64)[:, None] * a + b) % _PRIME
-    keys: list[list[tuple[int, int]]] = []
+    keys: list[list[int]] = []
     chunk = 4096
     for start in range(0, len(doc_ids), chunk):
         part = doc_ids[start : start + chunk]
@@ -113,11 +131,12 @@ def _band_keys(word_sets: list[list[str]]) -> list[list[tuple[int, int]]]:
         if flat.size:
             offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
             sig[has] = np.minimum.reduceat(table[flat], offsets[has], axis=0)
-        # Combine the rows of each band into one integer key per band.
-        banded = sig.reshape(len(part), _BANDS, _ROWS)
-        combined = banded[:, :, 0] * _PRIME + banded[:, :, 1]
+        # One integer key per band: its two rows folded to 27 bits each, and the band number
+        # (a rare collision only costs one more similarity check).
+        banded = sig.reshape(len(part), _BANDS, _ROWS) & ((1 << 27) - 1)
+        combined = (banded[:, :, 0] << 31 | banded[:, :, 1] << 4) | np.arange(_BANDS)
         for row, non_empty in zip(combined.tolist(), has.tolist(), strict=True):
-            keys.append(list(enumerate(row)) if non_empty else [])
+            keys.append(row if non_empty else [])
     return keys
 
 
@@ -127,13 +146,14 @@ def group_similar(items: Sequence[GroupItem], threshold: float = DEFAULT_THRESHO
         return []
     docs = [_features(item.text) for item in items]
     vectors = _vectors(docs)
+    numbers = [{f for f in feats if f.isdigit()} for feats in docs]
     # LSH hashes the word sets only: word pairs change more than words when text is reworded.
     band_keys = _band_keys([sorted({f for f in feats if " " not in f}) for feats in docs])
-    buckets: dict[tuple[int, int], list[int]] = {}
+    buckets: dict[int, list[int]] = {}
     members: dict[int, list[int]] = {}
     folded_seen: dict[str, int] = {}
     for i, keys in enumerate(band_keys):
-        leader = _best_leader(i, keys, buckets, vectors, threshold)
+        leader = _best_leader(i, keys, buckets, vectors, numbers, threshold)
         if leader is None and not keys:
             # Texts with no content words at all group only with identical ones.
             leader = folded_seen.setdefault(fold(items[i].text), i)
@@ -153,34 +173,42 @@ def group_similar(items: Sequence[GroupItem], threshold: float = DEFAULT_THRESHO
 
 def _best_leader(
     i: int,
-    keys: list[tuple[int, int]],
-    buckets: dict[tuple[int, int], list[int]],
+    keys: list[int],
+    buckets: dict[int, list[int]],
     vectors: list[dict[str, float]],
+    numbers: list[set[str]],
     threshold: float,
 ) -> int | None:
     shared: Counter[int] = Counter()
     for key in keys:
         shared.update(buckets.get(key, ()))
     # Leaders sharing more LSH bands are likelier matches; the rest are rarely worth a look.
-    candidates = sorted(shared, key=lambda leader: (-shared[leader], leader))[:_MAX_CANDIDATES]
+    candidates = [leader for leader, _ in shared.most_common(_MAX_CANDIDATES)]
     best, best_sim = None, 0.0
     for leader in candidates:
-        sim = _cosine(vectors[i], vectors[leader])
+        sim = _similarity(i, leader, vectors, numbers)
         if sim >= threshold and sim > best_sim:
             best, best_sim = leader, sim
+            if sim >= threshold + _CLEAR_MARGIN:
+                break  # a clear match: the remaining candidates share fewer bands anyway
     return best
 
 
 def _make_group(
     items: Sequence[GroupItem], vectors: list[dict[str, float]], idx: list[int]
 ) -> Group:
-    """The representative is the member most similar to the group's centroid."""
-    if len(idx) > 2:
+    """The representative is the member most similar to the group's centroid.
+
+    Only the first members are looked at: in a large group they represent it well enough,
+    and the cost stays bounded.
+    """
+    sample = idx[:_REPRESENTATIVE_SAMPLE]
+    if len(sample) > 2:
         centroid: dict[str, float] = {}
-        for i in idx:
+        for i in sample:
             for f, v in vectors[i].items():
                 centroid[f] = centroid.get(f, 0.0) + v
-        rep = max(idx, key=lambda i: (_cosine(vectors[i], centroid), -i))
+        rep = max(sample, key=lambda i: (_cosine(vectors[i], centroid), -i))
     else:
         rep = idx[0]
     return Group(

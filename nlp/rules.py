@@ -4,8 +4,11 @@ The rules encode Vietnamese, not this dataset: a petition under the Law on Compl
 Denunciations names itself ("khiếu nại", "tố cáo", "đơn thư"), while a question about how to
 file one asks for a procedure or a place ("thủ tục khiếu nại thế nào", "nộp đơn ở đâu").
 Insults and threats use a small closed vocabulary. Every pattern is written with diacritics;
-its stripped form is used only on text typed without them, so "đồ ngu" (insult) is not confused
-with "do ngủ" (because of sleeping) when the citizen did type the marks.
+entries that stay unambiguous without marks also match stripped text, the others only text
+typed with marks, so "đồ ngu" (insult) is not confused with "do ngủ" (because of sleeping).
+
+Urgency has no rules: a lexicon of danger words was measured (docs/nlp.md) and did worse than
+the model alone, because danger words also fill routine requests.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from nlp.normalize import normalize
 from nlp.tones import strip_marks
@@ -137,15 +141,11 @@ _ABUSE = [
     "chém chết",
     "coi chừng tao",
 ]
-# Danger to life or property, many households, or a risk to public order.
-_URGENT = [
-    "khẩn", "khẩn cấp", "cấp cứu", "nguy hiểm (?:đến )?tính mạng", "chết người", "thiệt mạng",
-    "tử vong", r"=cháy (?:nhà|rừng|lớn|chợ)", "hỏa hoạn", "=sập", "sạt lở", "lũ quét", "lũ ống",
-    "vỡ đê", "vỡ đập", "điện giật", r"dây điện (?:đứt|rơi|chạm|võng)", "đuối nước", "ngộ độc",
-    "bị thương", "xô xát", "đánh nhau", "hỗn chiến", "=đâm chém", "gây rối", "tụ tập đông",
-    "chặn đường", r"hàng (?:chục|trăm) hộ", r"cả (?:thôn|xóm|khu phố|bản|ấp)", "rất gấp",
-    "cần gấp", "ngay lập tức", "dịch tả", "chết hàng loạt",
-]  # fmt: skip
+# Complaint words as typed without marks, for spotting them through one typo ("to cai").
+_COMPLAINT_WORDS = ("khieu nai", "khieu kien", "to cao", "to giac")
+# A complaint word seen only through a typo needs at least this probability.
+_TYPO_BAR = 0.5
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -154,11 +154,12 @@ class _Pattern:
     stripped: re.Pattern[str]
 
     def search(self, text: str, folded: str, typed_marks: bool) -> bool:
-        # Text typed with marks is matched as written; stripped patterns on it would confuse
-        # words the citizen spelt out ("do ngủ" is not "đồ ngu").
-        if typed_marks:
-            return self.accented.search(text) is not None
-        return self.stripped.search(folded) is not None
+        # Stripped patterns hold only entries that stay unambiguous without marks, so they
+        # apply to every text (phones mix marked and unmarked words). Marked-only entries
+        # apply to text typed with marks; without marks "tao" may be "tạo".
+        if self.stripped.search(folded):
+            return True
+        return typed_marks and self.accented.search(text) is not None
 
 
 def _compile(alternatives: list[str]) -> _Pattern:
@@ -179,7 +180,6 @@ def _patterns() -> dict[str, _Pattern]:
         "filing": _compile(_FILING),
         "negated": _compile(_NOT_A_PETITION),
         "abuse": _compile(_ABUSE),
-        "urgent": _compile(_URGENT),
     }
 
 
@@ -188,11 +188,11 @@ class Cues:
     """Which rule cues a message shows."""
 
     complaint: bool
+    complaint_typo: bool
     procedure_question: bool
     filing: bool
     negated: bool
     abuse: bool
-    urgent: bool
 
 
 def cues(text: str) -> Cues:
@@ -204,36 +204,61 @@ def cues_normalized(normal: str) -> Cues:
     """The rule cues of a message already passed through ``normalize``."""
     folded = strip_marks(normal)
     words = normal.split()
-    # Mostly unmarked text was typed without diacritics: only then trust stripped patterns.
-    # (Every marked Vietnamese letter, đ included, is outside ASCII.)
+    # Marked-only entries need text typed with marks: at least a third of its words carry
+    # some (every marked Vietnamese letter, đ included, is outside ASCII).
     typed_marks = sum(not w.isascii() for w in words) * 3 >= len(words)
     found = {name: p.search(normal, folded, typed_marks) for name, p in _patterns().items()}
     return Cues(
         complaint=found["complaint"],
+        complaint_typo=not found["complaint"] and _has_misspelt_complaint(folded),
         procedure_question=found["question"] or normal.endswith("?"),
         filing=found["filing"],
         negated=found["negated"],
         abuse=found["abuse"],
-        urgent=found["urgent"],
     )
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """True when ``a`` becomes ``b`` by at most one insertion, deletion, substitution or swap
+    of neighbours (the typos of a phone keyboard)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        swapped = a[i + 1 : i + 2] == b[i : i + 1] and a[i : i + 1] == b[i + 1 : i + 2]
+        return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
+    return a[i + 1 :] == b[i:] if len(a) > len(b) else a[i:] == b[i + 1 :]
+
+
+def _has_misspelt_complaint(folded: str) -> bool:
+    words = _WORD.findall(folded)
+    for first, second in pairwise(words):
+        pair = f"{first} {second}"
+        if any(_within_one_edit(pair, target) for target in _COMPLAINT_WORDS):
+            return True
+    return False
 
 
 def legal_complaint(cue: Cues, probability: float, threshold: float) -> bool:
     """A petition, not a question about petitions nor a mention of one.
 
-    A petition names itself, so the complaint words are required; a question, a negation
-    ("tôi không khiếu nại") or someone else's petition rules it out; the model decides the rest,
-    and a first-person filing statement halves the probability it needs.
+    A question, a negation ("tôi không khiếu nại") or someone else's petition rules it out.
+    A petition names itself, so a complaint word is required (through one typo at most, then
+    with a firmer model); the model decides the rest, and a first-person filing statement
+    halves the probability it needs.
     """
-    if not cue.complaint or cue.negated or cue.procedure_question:
+    if cue.negated or cue.procedure_question:
+        return False
+    if cue.complaint_typo:
+        return probability >= max(threshold, _TYPO_BAR)
+    if not cue.complaint:
         return False
     return probability >= (threshold / 2 if cue.filing else threshold)
 
 
 def abusive(cue: Cues, probability: float, threshold: float) -> bool:
     return cue.abuse or probability >= threshold
-
-
-def urgent(cue: Cues, probability: float, threshold: float) -> bool:
-    # Cues alone are not enough ("nhiều hộ" can be routine); they lower the bar.
-    return probability >= (threshold * 0.6 if cue.urgent else threshold)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp import rules
-from nlp.model import LinearModel, is_model_dir
+from nlp.artifact import LinearModel, is_model_dir
 from nlp.normalize import normalize
 from nlp.topics import FALLBACK_TOPIC, TOPICS
 
@@ -78,7 +78,7 @@ class Tagger:
         limits = self.model.thresholds
         cue = rules.cues_normalized(normal)
         legal = rules.legal_complaint(cue, float(flag_probs[0]), limits.flags[0])
-        urgent = rules.urgent(cue, float(flag_probs[1]), limits.flags[1])
+        urgent = bool(flag_probs[1] >= limits.flags[1])
         abusive = rules.abusive(cue, float(flag_probs[2]), limits.flags[2])
         if empty:
             # Nothing the model knows: no basis for a topic.

@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
+from nlp.artifact import LinearModel
 from nlp.calibration import fit_platt, fit_temperature, tune_thresholds
 from nlp.examples import Example, read_all
 from nlp.features import FeatureConfig, FloatArray, SparseRows, Vectorizer
-from nlp.model import LinearModel
-from nlp.split import split_examples
+from nlp.split import group_folds, split_examples
 from nlp.topics import FLAGS, TOPICS
 from nlp.variants import phone_typed, stripped
 
@@ -111,10 +111,9 @@ def _fit_heads(x: Any, labels: dict[str, Any], c: float) -> tuple[FloatArray, Fl
 
 
 def _out_of_fold(
-    x: Any, labels: dict[str, Any], origin: list[int], settings: TrainSettings
+    x: Any, labels: dict[str, Any], fold_of: Any, settings: TrainSettings
 ) -> FloatArray:
-    """Logits of every training row from models that did not see its example."""
-    fold_of = np.array([hash_fold(i, settings.folds) for i in origin])
+    """Logits of every training row from models that did not see its example (or its twins)."""
     logits = np.zeros((x.shape[0], 2 * len(TOPICS) + len(FLAGS)), dtype=np.float32)
     for k in range(settings.folds):
         held = fold_of == k
@@ -122,11 +121,6 @@ def _out_of_fold(
         weights, bias = _fit_heads(x[~held], part, settings.regularisation)
         logits[held] = x[held] @ weights + bias
     return logits
-
-
-def hash_fold(i: int, folds: int) -> int:
-    """Fold of example ``i``: all variants of one example share it."""
-    return (i * 2654435761) % 2**32 % folds
 
 
 def train_model(
@@ -140,7 +134,8 @@ def train_model(
     vectorizer = Vectorizer.fit(texts, settings.features, settings.min_df)
     x = _to_scipy(vectorizer.transform(texts), len(vectorizer.vocabulary))
     labels = _labels(data, origin)
-    oof = _out_of_fold(x, labels, origin, settings)
+    example_fold = group_folds(data, settings.folds)
+    oof = _out_of_fold(x, labels, np.array([example_fold[i] for i in origin]), settings)
     n = len(TOPICS)
     temperature = fit_temperature(oof[:, :n], labels["primary"])
     binary = np.concatenate([labels["membership"], labels["flags"]], axis=1)

@@ -259,7 +259,7 @@ class OutboxDispatcher:
     ) -> bool:
         """Send ``row`` and record the outcome; False if the rest of its chat must not follow."""
         try:
-            await sender.send(row.chat_id, row.payload)
+            await self._send(sender, row)
         except RetryAfter as exc:
             await self._on_retry_after(round_, row, later, exc)
             return False
@@ -281,6 +281,13 @@ class OutboxDispatcher:
             self.stats.sent += 1
             log.debug("notification %d (%s) sent", row.id, row.kind)
         return True
+
+    async def _send(self, sender: NotificationSender, row: ClaimedNotification) -> None:
+        try:
+            await sender.send(row.chat_id, row.payload)
+        finally:
+            # Whatever the outcome, the platform may have counted the message by now.
+            self.limiters[row.channel].settle(row.chat_id)
 
     async def _on_retry_after(
         self,

@@ -8,7 +8,7 @@ by tests with any ``now``. A job that fails is logged; the others in its group s
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from scheduler import jobs_deadlines, jobs_idle, jobs_notices
@@ -32,8 +32,14 @@ EVERY_MONDAY: tuple[tuple[str, Job], ...] = (("weekly_digest", jobs_deadlines.we
 
 
 class Jobs:
-    def __init__(self, context: JobContext) -> None:
+    """The job groups; ``morning_extra`` adds jobs from outer layers (the officials' triage
+    summary lives in ``handlers``, which the scheduler may not import)."""
+
+    def __init__(
+        self, context: JobContext, *, morning_extra: Sequence[tuple[str, Job]] = ()
+    ) -> None:
         self.context = context
+        self.morning = (*EVERY_MORNING, *morning_extra)
 
     async def _run(self, group: tuple[tuple[str, Job], ...], now: datetime) -> dict[str, int]:
         results: dict[str, int] = {}
@@ -53,7 +59,7 @@ class Jobs:
         return await self._run(EVERY_HOUR, now)
 
     async def every_morning(self, now: datetime) -> dict[str, int]:
-        return await self._run(EVERY_MORNING, now)
+        return await self._run(self.morning, now)
 
     async def every_monday(self, now: datetime) -> dict[str, int]:
         return await self._run(EVERY_MONDAY, now)

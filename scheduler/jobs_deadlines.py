@@ -304,7 +304,9 @@ class _Digest:
 
     def __call__(self, t: Translator) -> str:
         tz = self.timezone
-        lines = [t("deadline.digest_title", commune=self.commune, week=jobs_text.day_text(t, self.week))]
+        lines = [
+            t("deadline.digest_title", commune=self.commune, week=jobs_text.day_text(t, self.week))
+        ]
         lines.append("")
         lines.append(t("deadline.digest_sessions", count=len(self.sessions)))
         for dialogue, front in self.sessions[:DIGEST_ITEMS]:
@@ -355,9 +357,7 @@ class _Digest:
         return "\n".join(lines)
 
 
-async def _digest(
-    batch: _Batch, cal: WorkingCalendar, timeline: Timeline, today: date
-) -> _Digest:
+async def _digest(batch: _Batch, cal: WorkingCalendar, timeline: Timeline, today: date) -> _Digest:
     tz = batch.jc.timezone
     horizon = batch.now + timedelta(days=DIGEST_SESSION_DAYS)
     upcoming = await batch.session.scalars(

@@ -215,7 +215,11 @@ async def _announce(
     messages += await _loudspeaker(jc, session, dialogue, audience, now)
     added = await enqueue_many(session, messages, created_at=now)
     log.info(
-        "session %d v%d (%s): %d notices queued", dialogue.id, dialogue.version, announce_kind, added
+        "session %d v%d (%s): %d notices queued",
+        dialogue.id,
+        dialogue.version,
+        announce_kind,
+        added,
     )
     return added
 
@@ -337,4 +341,3 @@ async def _remind(
     added = await enqueue_many(session, messages, created_at=now)
     log.info("session %d: %d %s reminders queued", dialogue.id, added, stage.name)
     return added
-

@@ -31,7 +31,7 @@ TARGET_GROUPS = (
 
 
 def day_text(t: Translator, day: date) -> str:
-    """"thứ Ba 15/12/2026": the weekday helps people who do not read dates easily."""
+    """ "thứ Ba 15/12/2026": the weekday helps people who do not read dates easily."""
     return t("session.day", weekday=t(f"session.weekday.{day.weekday()}"), date=f"{day:%d/%m/%Y}")
 
 

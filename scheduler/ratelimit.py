@@ -6,6 +6,13 @@ keeps the recent send times, reads the time from an injected clock and never sle
 ``acquire`` either books a send now or says how long to wait, so the caller (the dispatcher)
 chooses what to do with the wait and tests can run in simulated time.
 
+Telegram counts a message when it arrives, somewhere between our booking and the answer. A
+booked send that is held up on our side (a garbage-collection pause, a busy event loop, a slow
+connection) arrives late while the next ones go on time, and 31 arrivals can then fall inside
+one second although no 31 bookings did. So ``settle`` moves a send's time to its answer, the
+latest it can have arrived, and every window is measured from there: a limit kept on our side
+is then kept on Telegram's, whatever the delays, at the cost of the round-trip time.
+
 Times are whole microseconds internally: float seconds since 1970 cannot tell apart two instants
 a microsecond apart, and a wait that rounds to zero would spin forever.
 """
@@ -13,7 +20,6 @@ a microsecond apart, and a wait that rounds to zero would spin forever.
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -32,9 +38,7 @@ def _micros(seconds: float) -> int:
 class Limits:
     """Sending limits; the defaults are Telegram's published ones.
 
-    ``margin`` is added to every window: Telegram counts messages as they arrive at its end of
-    the network, so the 31st message booked exactly one second after the first may arrive a
-    few milliseconds early and be refused. 30 ms costs under 3% of the rate.
+    ``margin`` is added to every window, for a platform whose clock is not quite ours.
     """
 
     global_per_window: int = 30
@@ -42,7 +46,7 @@ class Limits:
     chat_interval: float = 1.0
     group_per_window: int = 20
     group_window: float = 60.0
-    margin: float = 0.03
+    margin: float = 0.0
 
     def __post_init__(self) -> None:
         if self.global_per_window < 1 or self.group_per_window < 1:
@@ -58,14 +62,32 @@ class Limits:
         return self.global_per_window / (self.global_window + self.margin)
 
 
+class _Send:
+    """One booked send; ``at`` moves forward to its answer when settled."""
+
+    __slots__ = ("at", "settled")
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+        self.settled = False
+
+
+def _ready(sends: list[_Send], limit: int, window: int) -> int:
+    """When one more send fits: ``limit`` sends at most in any ``window``."""
+    if len(sends) < limit:
+        return 0
+    # Settling reorders the times, so take the limit-th latest rather than a position.
+    latest = sorted((s.at for s in sends), reverse=True)
+    return latest[limit - 1] + window
+
+
 class RateLimiter:
     """Sliding-window limits over the sends booked through ``acquire``.
 
-    The overall limit is also paced: sends are booked on an even schedule (one per
-    window/N, a "generic cell rate" schedule) rather than in a burst of 30 at the start of each
-    second, which leaves no slack for network jitter. A send may go up to half an interval
-    ahead of its slot, so the wake-up latency of the waiting task is absorbed instead of being
-    lost on every message; the sliding window still caps any window at N.
+    The overall limit is also paced: sends are booked on an even schedule (one per window/N, a
+    "generic cell rate" schedule) rather than in a burst of 30 at the start of each second. A
+    send may go up to half an interval ahead of its slot, so the wake-up latency of the waiting
+    task is absorbed instead of being lost on every message.
     """
 
     def __init__(self, clock: Clock, limits: Limits | None = None) -> None:
@@ -77,10 +99,10 @@ class RateLimiter:
         self._tolerance = self._interval // 2
         self._chat_interval = _micros(lim.chat_interval + lim.margin)
         self._group_window = _micros(lim.group_window + lim.margin)
-        self._recent: deque[int] = deque()  # overall sends inside the last window
+        self._recent: list[_Send] = []  # overall sends that may still count in a window
         self._next_slot = 0  # when the paced schedule wants the next send
-        self._chat_last: dict[str, int] = {}
-        self._group_recent: dict[str, deque[int]] = {}
+        self._chat_last: dict[str, _Send] = {}
+        self._group_recent: dict[str, list[_Send]] = {}
         self._paused_until = 0
         self._bookings = 0
 
@@ -88,23 +110,21 @@ class RateLimiter:
         return (self.clock.now() - _EPOCH) // _US
 
     def _global_ready_at(self, now: int) -> int:
-        recent = self._recent
-        while recent and recent[0] <= now - self._global_window:
-            recent.popleft()
+        self._recent = [s for s in self._recent if s.at > now - self._global_window]
         ready = max(self._paused_until, self._next_slot - self._tolerance)
-        if len(recent) >= self.limits.global_per_window:
-            ready = max(ready, recent[-self.limits.global_per_window] + self._global_window)
-        return ready
+        return max(ready, _ready(self._recent, self.limits.global_per_window, self._global_window))
 
-    def _chat_ready_at(self, chat_id: str, group: bool) -> int:
+    def _chat_ready_at(self, chat_id: str, group: bool, now: int) -> int:
         ready = 0
         last = self._chat_last.get(chat_id)
         if last is not None:
-            ready = last + self._chat_interval
+            ready = last.at + self._chat_interval
         if group:
             recent = self._group_recent.get(chat_id)
-            if recent and len(recent) >= self.limits.group_per_window:
-                ready = max(ready, recent[-self.limits.group_per_window] + self._group_window)
+            if recent:
+                recent[:] = [s for s in recent if s.at > now - self._group_window]
+                limit = self.limits.group_per_window
+                ready = max(ready, _ready(recent, limit, self._group_window))
         return ready
 
     def global_delay(self) -> float:
@@ -115,40 +135,54 @@ class RateLimiter:
     def delay(self, chat_id: str, *, group: bool = False) -> float:
         """Seconds until a send to ``chat_id`` may go; 0.0 if it may go now."""
         now = self._now()
-        ready = max(self._global_ready_at(now), self._chat_ready_at(chat_id, group))
+        ready = max(self._global_ready_at(now), self._chat_ready_at(chat_id, group, now))
         return max(0, ready - now) / 1_000_000
 
     def acquire(self, chat_id: str, *, group: bool = False) -> float:
-        """Book a send to ``chat_id`` now and return 0.0, or book nothing and return the wait."""
+        """Book a send to ``chat_id`` now and return 0.0, or book nothing and return the wait.
+
+        Call ``settle(chat_id)`` when the booked send has its answer (or failed).
+        """
         wait = self.delay(chat_id, group=group)
         if wait > 0:
             return wait
         now = self._now()
-        self._recent.append(now)
+        send = _Send(now)
+        self._recent.append(send)
         # Late sends do not earn a burst later: the schedule restarts from now.
         self._next_slot = max(self._next_slot, now) + self._interval
-        self._chat_last[chat_id] = now
+        self._chat_last[chat_id] = send
         if group:
-            recent = self._group_recent.setdefault(chat_id, deque())
-            recent.append(now)
-            while len(recent) > self.limits.group_per_window:
-                recent.popleft()
+            self._group_recent.setdefault(chat_id, []).append(send)
         self._bookings += 1
         if self._bookings % 1000 == 0:
             self._forget_idle_chats(now)
         return 0.0
+
+    def settle(self, chat_id: str) -> None:
+        """The send last booked for ``chat_id`` is over: count it as arriving now, at the latest.
+
+        One chat's sends go one at a time, so its last booking is the one that just finished.
+        """
+        send = self._chat_last.get(chat_id)
+        if send is not None and not send.settled:
+            send.at = max(send.at, self._now())
+            send.settled = True
 
     def pause(self, seconds: float) -> None:
         """Send nothing at all for ``seconds`` (flood control); never shortens a longer pause."""
         self._paused_until = max(self._paused_until, self._now() + _micros(seconds))
 
     def _forget_idle_chats(self, now: int) -> None:
-        # A broadcast touches thousands of chats once; keep only those that still constrain.
+        # A broadcast touches thousands of chats once; keep only those that still constrain
+        # a send, or whose send is still under way (``settle`` needs it).
         self._chat_last = {
-            chat: at for chat, at in self._chat_last.items() if at > now - self._chat_interval
+            chat: send
+            for chat, send in self._chat_last.items()
+            if send.at > now - self._chat_interval or not send.settled
         }
         self._group_recent = {
             chat: recent
             for chat, recent in self._group_recent.items()
-            if recent and recent[-1] > now - self._group_window
+            if recent and max(s.at for s in recent) > now - self._group_window
         }

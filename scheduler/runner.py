@@ -117,10 +117,18 @@ class SchedulerRunner:
         self.scheduler = self.build()
         self.scheduler.start()
         for job in self.catch_up(self.clock.now()):
-            asyncio.get_running_loop().create_task(job())
+            task: asyncio.Task[object] = asyncio.create_task(job())  # type: ignore[arg-type]
+            self._running.add(task)  # a reference, so the task is not collected mid-run
+            task.add_done_callback(self._running.discard)
         if self.dispatcher is not None:
             self._dispatch_task = asyncio.create_task(self.dispatcher.run(self._stop))
         log.info("scheduler started")
+
+    async def settle(self) -> None:
+        """Wait for the job runs in progress (the catch-up at start, a trigger that fired)."""
+        running = [task for task in self._running if task is not asyncio.current_task()]
+        if running:
+            await asyncio.wait(running)
 
     async def stop(self) -> None:
         self._stop.set()
@@ -128,7 +136,7 @@ class SchedulerRunner:
             self.scheduler.shutdown(wait=False)
         running = [*self._running]
         if self._dispatch_task is not None:
-            running.append(self._dispatch_task)  # type: ignore[arg-type]
+            running.append(self._dispatch_task)
         if running:
             _, pending = await asyncio.wait(running, timeout=STOP_TIMEOUT)
             for task in pending:

@@ -345,9 +345,7 @@ class SpeakerRegistration(Base):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("dialogue_sessions.id", ondelete="CASCADE"), index=True
     )
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     concern_id: Mapped[int | None] = mapped_column(ForeignKey("concerns.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]

@@ -15,6 +15,7 @@ XLSX = "xlsx"
 
 
 def triage_file(data: TriageData, t: Translator, fmt: str) -> bytes:
+    """The summary as ``fmt``, complete (see ``triage_files`` for the ones sent in the chat)."""
     if fmt == DOCX:
         from handlers.reports.triage_docx import render_triage_docx
 
@@ -22,6 +23,19 @@ def triage_file(data: TriageData, t: Translator, fmt: str) -> bytes:
     from handlers.reports.triage_xlsx import render_triage_xlsx
 
     return render_triage_xlsx(data, t)
+
+
+def triage_files(data: TriageData, t: Translator) -> list[tuple[str, bytes, str]]:
+    """(format, content, caption note) of the files sent with a summary: the DOCX lists at most
+    ``PRINT_LIMIT`` items a section (the note says so when it had to cut), the XLSX all."""
+    from handlers.officials.summary import PRINT_LIMIT, for_chat
+
+    printable, cut = for_chat(data, PRINT_LIMIT)
+    note = t("triage.docx_trimmed", limit=PRINT_LIMIT) if cut else ""
+    return [
+        (DOCX, triage_file(printable, t, DOCX), note),
+        (XLSX, triage_file(data, t, XLSX), ""),
+    ]
 
 
 def triage_filename(slug: str, day: date, fmt: str) -> str:

@@ -33,7 +33,6 @@ from handlers.reports._format import shorten
 from handlers.router import Router
 from storage.models import Commune, Concern, ConcernStatus, Department
 from storage.repo.assignments import current_assignment, effective_due
-from storage.repo.concerns import parse_code
 
 router = Router()
 FLOW = "outcome"
@@ -67,7 +66,7 @@ async def outcome_button(ctx: Ctx) -> None:
 
 
 async def begin(ctx: Ctx, official: Official, codes: list[str]) -> None:
-    ctx.start_flow(FLOW, "kind", codes=[parse_code(code) for code in codes])
+    ctx.start_flow(FLOW, "kind", codes=list(codes))
     await ctx.reprompt()
 
 
@@ -128,7 +127,10 @@ async def ask_kind(ctx: Ctx) -> None:
     if not concerns or not kinds:
         ctx.clear_flow()
         key = "outcome.nothing_to_do" if concerns else "official.not_found"
-        show_menu(ctx, (_header(ctx, concerns) + "\n\n" if concerns else "") + ctx.t(key, code=""))
+        codes = ", ".join(str(code) for code in ctx.data.get("codes", []))[:60]
+        show_menu(
+            ctx, (_header(ctx, concerns) + "\n\n" if concerns else "") + ctx.t(key, code=codes)
+        )
         return
     rows = [[ctx.button(ctx.t(f"outcome.kind.{kind}"), "oc_kind", kind)] for kind in kinds]
     rows.append(_cancel_row(ctx))
@@ -275,7 +277,10 @@ async def ask_text(ctx: Ctx) -> None:
         "extend": "outcome.ask_extension_reason",
     }[kind]
     rows = []
-    if kind == "refuse":
+    official = await _official(ctx)
+    if official is None:
+        return
+    if kind == "refuse" and any(c.legal_complaint for c in await _concerns(ctx, official)):
         rows.append([ctx.button(ctx.t("outcome.use_legal_reason"), "oc_legal")])
     rows.append(_cancel_row(ctx))
     ctx.say(ctx.t(key), rows)
@@ -327,7 +332,8 @@ async def ask_confirm(ctx: Ctx) -> None:
     concerns = await _concerns(ctx, official)
     if not concerns:
         ctx.clear_flow()
-        show_menu(ctx, ctx.t("official.not_found", code=""))
+        codes = ", ".join(str(code) for code in ctx.data.get("codes", []))[:60]
+        show_menu(ctx, ctx.t("official.not_found", code=codes))
         return
     text = _header(ctx, concerns) + "\n\n" + await _what(ctx, official)
     ctx.say(

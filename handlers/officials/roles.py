@@ -47,7 +47,7 @@ async def staff(session: AsyncSession, commune_id: int) -> list[StaffMember]:
         )
         .order_by(Membership.role, Person.display_name, Membership.id)
     )
-    return [StaffMember(m, name, village) for m, name, village in rows.tuples().all()]
+    return [StaffMember(m, name, village) for m, name, village in rows.all()]
 
 
 def role_text(t: Translator, role: Role, department: Department | None, village: str | None) -> str:
@@ -183,7 +183,10 @@ async def _make_invite(
         village_id=village.id if village else None,
     )
     show_menu(
-        ctx, invite_text(ctx, invite, role_text(ctx.t, role, department, village and village.name))
+        ctx,
+        invite_text(
+            ctx, invite, role_text(ctx.t, role, department, village.name if village else None)
+        ),
     )
 
 
@@ -208,8 +211,17 @@ async def cancel(ctx: Ctx) -> None:
 
 @router.command("thuhoi", "revoke")
 async def revoke_command(ctx: Ctx) -> None:
+    if await _admin(ctx) is None:
+        return
+    ctx.start_flow(REVOKE, "pick")
+    await ctx.reprompt()
+
+
+@router.prompt(REVOKE, "pick")
+async def ask_member(ctx: Ctx) -> None:
     official = await _admin(ctx)
     if official is None:
+        ctx.clear_flow()
         return
     members = [
         m
@@ -217,9 +229,9 @@ async def revoke_command(ctx: Ctx) -> None:
         if m.membership.person_id != official.person_id
     ]
     if not members:
+        ctx.clear_flow()
         show_menu(ctx, ctx.t("official.revoke_none"))
         return
-    ctx.start_flow(REVOKE, "pick")
     rows = [
         [
             ctx.button(
@@ -255,13 +267,25 @@ async def _revocable(ctx: Ctx, official: Official, membership_id: str) -> Member
 @router.action("rv_pick")
 async def picked_member(ctx: Ctx) -> None:
     official = await _admin(ctx)
-    if official is None:
-        ctx.clear_flow()
-        return
-    membership = await _revocable(ctx, official, ctx.arg)
+    membership = await _revocable(ctx, official, ctx.arg) if official else None
     if membership is None:
         ctx.clear_flow()
-        show_menu(ctx, ctx.t("official.revoke_gone"))
+        if official is not None:
+            show_menu(ctx, ctx.t("official.revoke_gone"))
+        return
+    ctx.set_step(REVOKE, "confirm", membership_id=membership.id)
+    await ctx.reprompt()
+
+
+@router.prompt(REVOKE, "confirm")
+async def ask_revoke(ctx: Ctx) -> None:
+    official = await _admin(ctx)
+    membership_id = str(ctx.data.get("membership_id", ""))
+    membership = await _revocable(ctx, official, membership_id) if official else None
+    if membership is None:
+        ctx.clear_flow()
+        if official is not None:
+            show_menu(ctx, ctx.t("official.revoke_gone"))
         return
     person = await ctx.session.get(Person, membership.person_id)
     village = (
@@ -271,7 +295,6 @@ async def picked_member(ctx: Ctx) -> None:
     role = role_text(
         ctx.t, membership.role, membership.department, village.name if village else None
     )
-    ctx.set_step(REVOKE, "confirm", membership_id=membership.id)
     ctx.say(
         ctx.t("official.revoke_confirm", name=who, role=role),
         [

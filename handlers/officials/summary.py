@@ -16,12 +16,39 @@ from handlers.reports.model import ConcernRow, Count, GroupRow, TriageData
 from nlp.grouping import Group, GroupItem, group_similar
 from storage.repo.reporting import TriageInput
 
-# The chat version lists at most this many items a section: the files carry everything.
+# The chat version lists at most this many items a section, the printable DOCX this many (a
+# working paper for the host, not an archive: past a few hundred rows nobody reads it, and
+# python-docx needs seconds per thousand rows); the XLSX carries everything.
 CHAT_LIMIT = 20
+PRINT_LIMIT = 200
 
 
 def _count(keys: Iterable[str]) -> list[Count]:
     return sorted(Counter(keys).items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def _similar(pool: Sequence[ConcernRow]) -> list[tuple[Group, list[int]]]:
+    """Groups of similar texts with the indexes (into ``pool``) of their members, sorted.
+
+    The same text sent again and again (copied, forwarded by several people) is grouped once:
+    identical texts always fall in one group, and the grouping's cost follows the number of
+    distinct texts.
+    """
+    first: dict[str, int] = {}
+    copies: dict[int, list[int]] = {}
+    items: list[GroupItem] = []
+    for i, row in enumerate(pool):
+        key = " ".join(row.text.split()).casefold()
+        original = first.setdefault(key, i)
+        if original == i:
+            items.append(GroupItem(str(i), row.text))
+            copies[i] = [i]
+        else:
+            copies[original].append(i)
+    return [
+        (group, sorted(i for key in group.keys for i in copies[int(key)]))
+        for group in group_similar(items)
+    ]
 
 
 def _group_row(pool: Sequence[ConcernRow], group: Group, members: list[int]) -> GroupRow:
@@ -51,11 +78,9 @@ def build_triage(inp: TriageInput, *, title: str, generated_at: datetime) -> Tri
     current = inp.current
     groupable = [r for r in current if not r.legal_complaint and not r.abusive]
     pool = groupable + inp.earlier
-    groups = group_similar([GroupItem(str(i), row.text) for i, row in enumerate(pool)])
     group_rows: list[GroupRow] = []
     repeated: list[ConcernRow] = []
-    for group in groups:
-        members = sorted(int(key) for key in group.keys)
+    for group, members in _similar(pool):
         now = [i for i in members if i < len(groupable)]
         before = [i for i in members if i >= len(groupable)]
         if len(now) >= 2:
@@ -83,7 +108,8 @@ def build_triage(inp: TriageInput, *, title: str, generated_at: datetime) -> Tri
 
 
 def for_chat(data: TriageData, limit: int = CHAT_LIMIT) -> tuple[TriageData, bool]:
-    """The summary cut to what reads well on a phone; True if anything was cut."""
+    """The summary cut to ``limit`` items a section (by default what reads well on a phone);
+    True if anything was cut."""
     sections = (data.urgent, data.groups, data.repeated_unresolved, data.legal_complaints)
     cut = any(len(section) > limit for section in sections)
     trimmed = replace(

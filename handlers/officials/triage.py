@@ -16,9 +16,10 @@ from handlers.context import Ctx
 from handlers.events import Button, ButtonPress, Command, OutText
 from handlers.officials import files
 from handlers.officials.access import Viewer, audit, official_of, refuse, report_viewer
+from handlers.officials.outcome import begin
 from handlers.officials.periods import last_days, parse_period
 from handlers.officials.rules import local_date
-from handlers.officials.summary import build_triage, for_chat
+from handlers.officials.summary import CHAT_LIMIT, build_triage, for_chat
 from handlers.reports.model import TriageData
 from handlers.reports.triage_text import render_triage_pages
 from handlers.router import Router
@@ -117,10 +118,10 @@ async def _deliver(ctx: Ctx, data: TriageData, slug: str, viewer: Viewer) -> Non
     ctx.say(pages[0], _nav(ctx, token, 0, len(pages)))
     day = local_date(ctx.now, ctx.services.timezone)
     caption = ctx.t("triage.file_caption", title=data.title)
-    for fmt in (files.DOCX, files.XLSX):
-        content = await asyncio.to_thread(files.triage_file, data, ctx.t, fmt)
-        ctx.send_document(files.triage_filename(slug, day, fmt), content, caption)
-    notes = [ctx.t("triage.truncated", limit=len(chat.groups))] if cut else []
+    for fmt, content, note in await asyncio.to_thread(files.triage_files, data, ctx.t):
+        text = f"{caption}\n{note}" if note else caption
+        ctx.send_document(files.triage_filename(slug, day, fmt), content, text)
+    notes = [ctx.t("triage.truncated", limit=CHAT_LIMIT)] if cut else []
     official = viewer.official
     if official is not None and official.decides and group_codes:
         notes.append(ctx.t("triage.group_outcomes"))
@@ -183,6 +184,4 @@ async def group_outcome(ctx: Ctx) -> None:
     if not isinstance(groups, list) or not 0 <= index < len(groups):
         ctx.say(ctx.t("error.button_invalid"))
         return
-    from handlers.officials.outcome import begin
-
     await begin(ctx, official, [str(code) for code in groups[index]])

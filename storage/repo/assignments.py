@@ -169,3 +169,35 @@ def record_feedback(
         add_event(concern, ConcernStatus.CLOSED, now, actor_id=person_id)
     else:
         add_event(concern, ConcernStatus.REOPENED, now, note=reason, actor_id=person_id)
+
+
+async def pending_assignments(
+    session: AsyncSession,
+    commune_id: int,
+    departments: frozenset[Department] | None,
+    *,
+    limit: int = 10,
+) -> list[tuple[str, Assignment]]:
+    """(code, assignment) of unanswered assignments, soonest deadline first; ``departments``
+    None means every department's."""
+    stmt = (
+        select(Concern.code, Assignment)
+        .join(Concern, Concern.id == Assignment.concern_id)
+        .where(
+            Concern.commune_id == commune_id,
+            Concern.status == ConcernStatus.ASSIGNED,
+            Assignment.answered_at.is_(None),
+            Assignment.escalated_to.is_(None),
+        )
+        .order_by(Assignment.due_date, Assignment.id)
+    )
+    if departments is not None:
+        stmt = stmt.where(Assignment.department.in_(departments))
+    rows = (await session.execute(stmt)).all()
+    # A concern reassigned keeps its older rows; only its newest assignment is pending.
+    newest: dict[str, Assignment] = {}
+    for code, assignment in rows:
+        if code not in newest or newest[code].id < assignment.id:
+            newest[code] = assignment
+    ordered = sorted(newest.items(), key=lambda pair: (effective_due(pair[1]), pair[1].id))
+    return ordered[:limit]

@@ -5,7 +5,8 @@ Dates are local calendar dates in the commune's time zone; the bounds of a perio
 The grouping of similar concerns is not done here: it is computation, not storage
 (``handlers.officials.summary``).
 
-Conclusion-notice queries are in ``storage.repo.reporting_conclusion``.
+Statistics are in ``storage.repo.reporting_stats``, the conclusion notice's queries in
+``storage.repo.reporting_conclusion``.
 """
 
 from __future__ import annotations
@@ -16,21 +17,20 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Row, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from handlers.reports.model import ConcernRow, Count, PublicItem, SpeakerRow, StatsData
+from handlers.reports.model import ConcernRow, PublicItem, SpeakerRow
 from storage.models import (
     OPEN_CONCERN_STATUSES,
     Answer,
-    Assignment,
     Commune,
     Concern,
     ConcernStatus,
     DialogueSession,
     Person,
     SessionStatus,
+    SessionVillage,
     SpeakerRegistration,
     Village,
 )
@@ -41,6 +41,8 @@ UNRESOLVED = (*OPEN_CONCERN_STATUSES, ConcernStatus.ESCALATED)
 # Earlier concerns compared with the current ones: the newest this many, which bounds the cost.
 EARLIER_LIMIT = 20_000
 PUBLIC_LIMIT = 500
+# Concerns on no agenda that a session's summary takes in: nothing decided on them yet.
+AWAITING = (ConcernStatus.RECEIVED, ConcernStatus.CLASSIFIED, ConcernStatus.REOPENED)
 
 
 def day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -86,7 +88,7 @@ def _concern_columns() -> tuple[Any, ...]:
     )
 
 
-def _row(r: Row[Any]) -> ConcernRow:
+def _row(r: Sequence[Any]) -> ConcernRow:
     (code, text, village, topic, status, created, urgent, legal, abusive, show, behalf, name) = r
     # A proxy concern is the villager's: their name, never the village head's, when consented.
     public = (behalf or name) if show else None
@@ -130,7 +132,7 @@ def _in_villages(village_ids: Sequence[int]) -> ColumnElement[bool]:
     return or_(Concern.village_id.in_(village_ids), Concern.village_id.is_(None))
 
 
-def _village_filter(village_id: int | None) -> ColumnElement[bool]:
+def village_filter(village_id: int | None) -> ColumnElement[bool]:
     return true() if village_id is None else Concern.village_id == village_id
 
 
@@ -176,11 +178,9 @@ async def triage_input_for_session(
     session: AsyncSession, session_id: int, *, tz: ZoneInfo, village_id: int | None = None
 ) -> TriageInput | None:
     """The session's agenda, plus what reached the commune since the previous session without
-    being put on an agenda (legal complaints, concerns sent before the session was announced)
-    from the villages it covers."""
-    dsession = await session.get(
-        DialogueSession, session_id, options=[selectinload(DialogueSession.villages)]
-    )
+    being put on an agenda and is still undecided (complaints and denunciations, concerns sent
+    before the session was announced) from the villages it covers."""
+    dsession = await session.get(DialogueSession, session_id)
     if dsession is None:
         return None
     commune = await session.get(Commune, dsession.commune_id)
@@ -192,10 +192,13 @@ async def triage_input_for_session(
             DialogueSession.status != SessionStatus.CANCELLED,
         )
     )
-    covered = _in_villages([v.id for v in dsession.villages])
+    covered_ids = await session.scalars(
+        select(SessionVillage.village_id).where(SessionVillage.session_id == dsession.id)
+    )
+    covered = _in_villages(list(covered_ids.all()))
     unattached = and_(
         Concern.session_id.is_(None),
-        Concern.status != ConcernStatus.WITHDRAWN,
+        Concern.status.in_(AWAITING),
         Concern.created_at <= dsession.starts_at,
         Concern.created_at >= previous if previous is not None else true(),
         covered,
@@ -203,11 +206,11 @@ async def triage_input_for_session(
     where = and_(
         Concern.commune_id == commune.id,
         or_(Concern.session_id == dsession.id, unattached),
-        _village_filter(village_id),
+        village_filter(village_id),
     )
     current = await concern_rows(session, where)
     first = min((row.created_at for row in current), default=dsession.created_at)
-    earlier = await _earlier(session, commune.id, first, and_(covered, _village_filter(village_id)))
+    earlier = await _earlier(session, commune.id, first, and_(covered, village_filter(village_id)))
     return TriageInput(
         commune_name=commune.name,
         title=dsession.title,
@@ -237,10 +240,10 @@ async def triage_input_for_period(
         Concern.created_at >= since,
         Concern.created_at < day_start(end + timedelta(days=1), tz),
         Concern.status != ConcernStatus.WITHDRAWN,
-        _village_filter(village_id),
+        village_filter(village_id),
     )
     current = await concern_rows(session, where)
-    earlier = await _earlier(session, commune_id, since, _village_filter(village_id))
+    earlier = await _earlier(session, commune_id, since, village_filter(village_id))
     return TriageInput(
         commune_name=commune.name,
         title=None,
@@ -249,119 +252,6 @@ async def triage_input_for_period(
         current=current,
         earlier=earlier,
         speakers=[],
-    )
-
-
-# --- statistics ------------------------------------------------------------------------------
-
-
-async def _counts(
-    session: AsyncSession, column: Any, where: ColumnElement[bool], *, join_village: bool = False
-) -> list[Count]:
-    stmt = select(column, func.count()).select_from(Concern)
-    if join_village:
-        stmt = stmt.outerjoin(Village, Village.id == Concern.village_id)
-    stmt = stmt.where(where).group_by(column)
-    pairs = [
-        (str(getattr(key, "value", key) or ""), int(n))
-        for key, n in (await session.execute(stmt)).all()
-    ]
-    return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
-
-
-@dataclass(frozen=True, slots=True)
-class Punctuality:
-    answered_on_time: int
-    answered_late: int
-    overdue: int
-
-    @property
-    def rate(self) -> float | None:
-        due = self.answered_on_time + self.answered_late + self.overdue
-        return self.answered_on_time / due if due else None
-
-
-async def punctuality(
-    session: AsyncSession,
-    commune_id: int,
-    start: date,
-    end: date,
-    *,
-    today: date,
-    tz: ZoneInfo,
-    village_id: int | None = None,
-) -> Punctuality:
-    """How the assignments falling due in the period were answered.
-
-    Only a concern's newest assignment counts (an earlier one was superseded by a reassignment or
-    an escalation), and escalations do not: the commune does not control the higher level's pace.
-    On time means answered no later than the deadline in force (the extended one if granted);
-    overdue means unanswered with the deadline passed. Assignments not yet due are left out.
-    """
-    stmt = (
-        select(
-            Assignment.concern_id,
-            Assignment.due_date,
-            Assignment.extended_due_date,
-            Assignment.escalated_to,
-            Assignment.answered_at,
-        )
-        .join(Concern, Concern.id == Assignment.concern_id)
-        .where(Concern.commune_id == commune_id, _village_filter(village_id))
-        .order_by(Assignment.id)
-    )
-    newest: dict[int, Row[Any]] = {}
-    for row in (await session.execute(stmt)).all():
-        newest[row.concern_id] = row
-    on_time = late = overdue = 0
-    for row in newest.values():
-        due = row.extended_due_date or row.due_date
-        if row.escalated_to is not None or not start <= due <= end:
-            continue
-        if row.answered_at is not None:
-            if local_date(row.answered_at, tz) <= due:
-                on_time += 1
-            else:
-                late += 1
-        elif due < today:
-            overdue += 1
-    return Punctuality(on_time, late, overdue)
-
-
-async def stats_data(
-    session: AsyncSession,
-    commune_id: int,
-    start: date,
-    end: date,
-    *,
-    now: datetime,
-    tz: ZoneInfo,
-    village_id: int | None = None,
-) -> StatsData:
-    """Concerns received in the period by topic, village and current status, and punctuality."""
-    commune = await session.get(Commune, commune_id)
-    assert commune is not None
-    where = and_(
-        Concern.commune_id == commune_id,
-        Concern.created_at >= day_start(start, tz),
-        Concern.created_at < day_start(end + timedelta(days=1), tz),
-        _village_filter(village_id),
-    )
-    timing = await punctuality(
-        session, commune_id, start, end, today=local_date(now, tz), tz=tz, village_id=village_id
-    )
-    return StatsData(
-        commune_name=commune.name,
-        period_start=start,
-        period_end=end,
-        by_topic=await _counts(session, Concern.primary_topic, where),
-        by_village=await _counts(session, Village.name, where, join_village=True),
-        by_status=await _counts(session, Concern.status, where),
-        on_time_rate=timing.rate,
-        answered_on_time=timing.answered_on_time,
-        answered_late=timing.answered_late,
-        overdue=timing.overdue,
-        generated_at=now,
     )
 
 

@@ -52,9 +52,9 @@ async def conclusion_rows(session: AsyncSession, session_id: int) -> ConclusionR
     """The session's concerns sorted into the notice's four sections, in order received."""
     rows = await concern_rows(session, _on_agenda(session_id))
     ids = dict(
-        (await session.execute(select(Concern.code, Concern.id).where(_on_agenda(session_id))))
-        .tuples()
-        .all()
+        (
+            await session.execute(select(Concern.code, Concern.id).where(_on_agenda(session_id)))
+        ).all()
     )
     # (time, section, details) of the newest decision per concern.
     decisions: dict[int, tuple[datetime, int, dict[str, object]]] = {}

@@ -168,8 +168,9 @@ async def agenda_people(session: AsyncSession, session_id: int) -> dict[int, lis
     )
     people: dict[int, list[str]] = {}
     for submitter, villager, code in rows:
-        for person_id in {submitter, villager} - {None}:
-            people.setdefault(person_id, []).append(code)
+        for person_id in {submitter, villager}:
+            if person_id is not None:
+                people.setdefault(person_id, []).append(code)
     return people
 
 
@@ -237,6 +238,7 @@ async def village_heads(
     return [
         (Recipient(pid, locale, channel, chat), village)
         for pid, locale, channel, chat, village in rows
+        if village is not None
     ]
 
 

@@ -144,6 +144,15 @@ class Person:
             await self.fake.send_photo(self.user, b"\x89PNG fake", caption=caption)
         )
 
+    def pushed(self) -> list[JSON]:
+        """Messages that reached this person since the last look without an input of theirs
+        (sent from the outbox), now counted as seen."""
+        messages = self.fake.sent_messages(self.user.id)
+        new = messages[self.seen :]
+        self.seen = len(messages)
+        self.history.extend(new)
+        return new
+
     async def raw(self, injected: Injected) -> list[JSON]:
         return await self._after(injected)
 
@@ -155,6 +164,20 @@ class Person:
         await self.command("start")
         await self.send(village)
         return await self.press("đồng ý")
+
+
+def uploaded(fake: FakeBotApi, message: JSON) -> bytes:
+    """The bytes of a document the bot sent (``message`` as the fake recorded it)."""
+    for request in fake.requests("sendDocument"):
+        result = request.result
+        if (
+            request.ok
+            and isinstance(result, dict)
+            and result.get("message_id") == message.get("message_id")
+            and result.get("chat", {}).get("id") == message.get("chat", {}).get("id")
+        ):
+            return next(iter(request.files.values())).content
+    raise AssertionError(f"no upload for message {message.get('message_id')}")
 
 
 @asynccontextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ FIELDS = {
 }  # fmt: skip
 
 
-def _run(text: str, jsonl: bool) -> tuple[int, list[dict[str, object]]]:
+def _run(text: str, jsonl: bool) -> tuple[int, list[dict[str, Any]]]:
     out = io.StringIO()
     status = classify(io.StringIO(text), out, jsonl)
     return status, [json.loads(line) for line in out.getvalue().splitlines()]
@@ -30,8 +31,8 @@ def test_plain_lines_are_numbered_from_one_and_blank_lines_skipped() -> None:
     for row in rows:
         assert set(row) == FIELDS
         assert row["primary"] in TOPICS
-        assert row["topics"][0] == row["primary"]  # type: ignore[index]
-        assert set(row["scores"]) == set(TOPICS)  # type: ignore[arg-type]
+        assert row["topics"][0] == row["primary"]
+        assert set(row["scores"]) == set(TOPICS)
         assert isinstance(row["legal_complaint"], bool)
         assert isinstance(row["model_version"], str)
 

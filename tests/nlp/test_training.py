@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from nlp.artifact import LinearModel
 from nlp.examples import Example
-from nlp.model import LinearModel
 from nlp.split import split_examples
 from nlp.tagger import Tagger, load_tagger, packaged_model_dir
 from nlp.training import TrainSettings, train_model

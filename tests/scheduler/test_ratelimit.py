@@ -10,7 +10,7 @@ import pytest
 from scheduler.ratelimit import Limits, RateLimiter
 from storage.clock import ManualClock
 
-# Telegram's numbers without the safety margin, for exact arithmetic.
+# Telegram's numbers without any safety margin, for exact arithmetic.
 EXACT = Limits(margin=0.0)
 
 
@@ -19,9 +19,10 @@ def _advance(clock: ManualClock, seconds: float) -> None:
 
 
 def _send_when_allowed(limiter: RateLimiter, clock: ManualClock, chat: str, group: bool) -> float:
-    """Wait (in simulated time) as told, book the send, and return the booking time offset."""
+    """Wait (in simulated time) as told, book the send (answered at once), return its time."""
     while (wait := limiter.acquire(chat, group=group)) > 0:
         _advance(clock, wait)
+    limiter.settle(chat)
     return clock.now().timestamp()
 
 
@@ -55,7 +56,7 @@ def test_overall_limit_never_exceeds_30_in_any_second(clock: ManualClock) -> Non
 
 
 def test_margin_keeps_clear_of_every_window(clock: ManualClock) -> None:
-    limiter = RateLimiter(clock)  # the default margin, 30 ms
+    limiter = RateLimiter(clock, Limits(margin=0.03))
     start = clock.now().timestamp()
     times = [_send_when_allowed(limiter, clock, f"chat{i}", False) - start for i in range(300)]
     for i in range(len(times) - 30):
@@ -76,6 +77,42 @@ def test_overall_limit_is_paced_not_bursty(clock: ManualClock) -> None:
     _advance(clock, 1 / 60)
     assert limiter.acquire("b") == 0.0
     assert limiter.acquire("c") == pytest.approx(1 / 30, abs=1e-6)
+
+
+def test_a_held_up_send_counts_from_its_answer(clock: ManualClock) -> None:
+    limiter = RateLimiter(clock, EXACT)
+    start = clock.now()
+    # The first send is booked at 0 but its answer comes only 200 ms later: Telegram may have
+    # counted it as late as that.
+    assert limiter.acquire("slow") == 0.0
+    _advance(clock, 0.2)
+    limiter.settle("slow")
+    times = []
+    for i in range(30):
+        while (wait := limiter.acquire(str(i))) > 0:
+            _advance(clock, wait)
+        limiter.settle(str(i))
+        times.append((clock.now() - start).total_seconds())
+    # The 31st send waits a full second from the slow one's answer, not from its booking.
+    assert times[-1] == pytest.approx(1.2)
+
+
+def test_a_chat_waits_a_second_from_the_answer(clock: ManualClock) -> None:
+    limiter = RateLimiter(clock, EXACT)
+    limiter.acquire("c")
+    _advance(clock, 0.3)
+    limiter.settle("c")
+    assert limiter.delay("c") == pytest.approx(1.0)
+
+
+def test_settling_twice_or_unknown_chats_changes_nothing(clock: ManualClock) -> None:
+    limiter = RateLimiter(clock, EXACT)
+    limiter.settle("never booked")
+    limiter.acquire("a")
+    limiter.settle("a")
+    _advance(clock, 0.5)
+    limiter.settle("a")  # a second settle must not move the send again
+    assert limiter.delay("a") == pytest.approx(0.5)
 
 
 def test_late_wake_ups_do_not_lower_the_rate(clock: ManualClock) -> None:
@@ -137,9 +174,13 @@ def test_idle_chats_are_forgotten(clock: ManualClock) -> None:
     for i in range(2000):
         _send_when_allowed(limiter, clock, str(i), i % 2 == 0)
         _advance(clock, 0.5)
+    limiter.acquire("in flight")  # booked, not yet answered: must be kept for its settle
     # Only chats that still constrain a send are remembered, not all 2000.
     assert len(limiter._chat_last) < 10
     assert len(limiter._group_recent) < 200
+    for i in range(1000):
+        _send_when_allowed(limiter, clock, f"more{i}", False)
+    assert "in flight" in limiter._chat_last
 
 
 @pytest.mark.parametrize(

@@ -24,9 +24,7 @@ _TS = storage.types.UtcDateTime(timezone=True)
 
 def upgrade() -> None:
     with op.batch_alter_table("dialogue_sessions", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("version", sa.Integer(), server_default="1", nullable=False)
-        )
+        batch_op.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
         batch_op.add_column(sa.Column("noticed_version", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("announced_at", _TS, nullable=True))
         batch_op.add_column(sa.Column("previous_starts_at", _TS, nullable=True))

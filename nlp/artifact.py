@@ -48,6 +48,11 @@ class Outputs:
     flags: FloatArray
 
 
+def half_precision(array: FloatArray) -> FloatArray:
+    """The array as saved (float16), back in float32: what a loaded model computes with."""
+    return array.astype(np.float16).astype(np.float32)
+
+
 @dataclass
 class LinearModel:
     """Three heads over one sparse feature vector.
@@ -65,6 +70,12 @@ class LinearModel:
     temperature: float
     thresholds: Thresholds
     info: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Saving keeps idf and weights in float16; rounding here means a model computes, and
+        # is versioned, the same before and after a save/load round trip.
+        self.vectorizer.idf = half_precision(self.vectorizer.idf)
+        self.weights = half_precision(self.weights)
 
     def outputs(self, rows: SparseRows) -> Outputs:
         n = len(TOPICS)
@@ -114,9 +125,6 @@ class LinearModel:
             scale=self.scale.astype(np.float32),
             shift=self.shift.astype(np.float32),
         )
-        # Round-trip through float16 so the version written equals the version loaded.
-        self.vectorizer.idf = self.vectorizer.idf.astype(np.float16).astype(np.float32)
-        self.weights = self.weights.astype(np.float16).astype(np.float32)
         meta = {**self._decisions(), "version": self.version, "info": self.info}
         (directory / META_FILE).write_text(
             json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
