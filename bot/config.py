@@ -45,6 +45,10 @@ class Settings:
     timezone: str = "Asia/Ho_Chi_Minh"
     model_dir: str = "ydan-data/model"
     log_level: str = "INFO"
+    # Telegram's overall limit, shared out: replies and the outbox each keep under it.
+    telegram_rate: int = 30
+    # How long a claimed outbox row stays with a worker that may have died.
+    outbox_lease_seconds: int = 60
     public_base_url: str | None = None
 
     @property
@@ -114,6 +118,14 @@ def _validate(s: Settings) -> None:
         ZoneInfo(s.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError("YDAN_TIMEZONE", f"unknown time zone {s.timezone!r}") from None
+    if not 1 <= s.telegram_rate <= 1000:
+        raise ConfigError(
+            "YDAN_TELEGRAM_RATE", f"must be 1-1000 messages/s (got {s.telegram_rate})"
+        )
+    if not 5 <= s.outbox_lease_seconds <= 3600:
+        raise ConfigError(
+            "YDAN_OUTBOX_LEASE_SECONDS", f"must be 5-3600 (got {s.outbox_lease_seconds})"
+        )
     if s.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("YDAN_LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
 

@@ -29,6 +29,7 @@ from bot.runtime import Runtime, open_runtime
 from handlers.officials.triage_job import enqueue_triage_for_due_sessions
 from scheduler.jobs import Jobs
 from scheduler.jobs_context import JobContext
+from scheduler.ratelimit import Limits
 from scheduler.runner import SchedulerRunner, build_runner
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,8 @@ async def running_scheduler(settings: Settings, runtime: Runtime) -> AsyncIterat
         services.timezone,
         {"telegram": TelegramNotificationSender(bot)},
         worker_id=worker,
+        limits=Limits(global_per_window=settings.telegram_rate),
+        lease_seconds=settings.outbox_lease_seconds,
     )
     await runner.start()
     try:
@@ -128,7 +131,9 @@ def init_app(
             yield
             return
         runtime = app[RUNTIME]
-        channel = TelegramChannel(settings, runtime.engine, runtime.services.catalogs)
+        channel = TelegramChannel(
+            settings, runtime.engine, runtime.services.catalogs, max_rate=settings.telegram_rate
+        )
         app[CHANNEL] = channel
         await channel.start()
         runtime.services.bot_username = runtime.services.bot_username or channel.username

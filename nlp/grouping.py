@@ -14,7 +14,6 @@ to the leader, not to any member, keeps unrelated concerns from being chained to
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ from nlp.normalize import fold, folded_words
 
 DEFAULT_THRESHOLD = 0.45
 
-_TOKEN = re.compile(r"\w+")
 # Words that say nothing about which issue is raised (folded). Their weight would otherwise
 # make short messages look alike.
 _STOPWORD_TEXT = (

@@ -23,8 +23,9 @@ from nlp.tones import strip_marks
 
 # Each lexicon is a list of regular-expression alternatives written with diacritics. Those
 # starting with "=" are matched only as typed with marks, because without them they become
-# everyday words: "đĩ" -> "di" (go), "lồn" -> "lon" (pig), "sập" -> "sap" (sắp, soon),
-# "bố mày" -> "bo may" (bộ máy, the apparatus), "tiên sư" -> "tien su" (tiền sử, history).
+# everyday words: "đĩ" -> "di" (go), "lồn" -> "lon" (pig), "bọn chó" -> "bon cho" (bón cho,
+# to fertilise), "bố mày" -> "bo may" (bộ máy, the apparatus), "tiên sư" -> "tien su"
+# (tiền sử, history).
 
 # Words that name a petition under the Law on Complaints and Denunciations.
 _COMPLAINT = [

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from zipfile import BadZipFile
 
 import numpy as np
 
@@ -121,7 +122,7 @@ def load_tagger(model_dir: Path | None = None) -> Tagger:
     if model_dir is not None and is_model_dir(model_dir):
         try:
             return Tagger(LinearModel.load(model_dir))
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, BadZipFile) as error:
             # A broken retrained model must not stop the bot: the packaged one still works.
             log.warning("cannot load model from %s (%s); using the packaged one", model_dir, error)
     return Tagger(LinearModel.load(packaged_model_dir()))

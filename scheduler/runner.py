@@ -20,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler.dispatcher import OutboxDispatcher
 from scheduler.jobs import Jobs
+from scheduler.ratelimit import Limits
 from scheduler.senders import NotificationSender
 from storage.clock import Clock
 
@@ -152,7 +153,16 @@ def build_runner(
     senders: Mapping[str, NotificationSender],
     *,
     worker_id: str,
+    limits: Limits | None = None,
+    lease_seconds: float = 60.0,
 ) -> SchedulerRunner:
     """A runner whose dispatcher sends through ``senders`` (one per channel)."""
-    dispatcher = OutboxDispatcher(jobs.context.db, senders, clock, worker_id=worker_id)
+    dispatcher = OutboxDispatcher(
+        jobs.context.db,
+        senders,
+        clock,
+        worker_id=worker_id,
+        limits=limits,
+        lease_seconds=lease_seconds,
+    )
     return SchedulerRunner(jobs, clock, timezone, dispatcher=dispatcher)
