@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from nlp.examples import Example, read_jsonl
 from nlp.tagger import Tagger, TagResult, load_tagger, packaged_model_dir
+from nlp.topics import TOPICS
 
 _BATCH = 256
 
@@ -85,7 +86,11 @@ def train(
     stdout = stdout or sys.stdout
     target = out_dir or packaged_model_dir()
     train_set, test_set = dataset_split(data_dir or DATA_DIR)
-    extra = list(extra)
+    given = list(extra)
+    # Corrections come from the database: skip any without a known topic rather than fail.
+    extra = [e for e in given if e.topics and all(t in TOPICS for t in e.topics)]
+    if len(extra) < len(given):
+        stdout.write(f"skipped {len(given) - len(extra)} corrections without a known topic\n")
     if not train_set and not extra:
         stdout.write("no training data found\n")
         return 1

@@ -25,7 +25,7 @@ from nlp.keywords import keyword_primary
 from nlp.split import group_folds
 from nlp.tagger import load_tagger
 from nlp.topics import FLAGS, TOPICS
-from nlp.training import TrainSettings, _augmented, _to_scipy, dataset_split, train_model
+from nlp.training import TrainSettings, augmented_texts, dataset_split, to_scipy, train_model
 
 Predict = Callable[[Sequence[str]], list[str]]
 CV_FOLDS = 4
@@ -51,18 +51,18 @@ def fit_primary(train: Sequence[Example], method: Method) -> tuple[Predict, int]
     settings = method.settings
     if settings is None:
         return (lambda texts: [keyword_primary(t) for t in texts]), 0
-    texts, origin = _augmented(train, settings.augment)
+    texts, origin = augmented_texts(train, settings.augment)
     if method.pretokenize:
         texts = _underthesea(texts)
     vectorizer = Vectorizer.fit(texts, settings.features, settings.min_df)
-    x = _to_scipy(vectorizer.transform(texts), len(vectorizer.vocabulary))
+    x = to_scipy(vectorizer.transform(texts), len(vectorizer.vocabulary))
     y = np.array([TOPICS.index(train[i].primary) for i in origin])
     model = LogisticRegression(C=settings.regularisation, max_iter=3000).fit(x, y)
 
     def predict(batch: Sequence[str]) -> list[str]:
         if method.pretokenize:
             batch = _underthesea(batch)
-        rows = _to_scipy(vectorizer.transform(batch), len(vectorizer.vocabulary))
+        rows = to_scipy(vectorizer.transform(batch), len(vectorizer.vocabulary))
         return [TOPICS[int(k)] for k in model.predict(rows)]
 
     return predict, len(vectorizer.vocabulary)

@@ -23,7 +23,16 @@ from nlp.split import group_folds, split_examples
 from nlp.topics import FLAGS, TOPICS
 from nlp.variants import phone_typed, stripped
 
-__all__ = ["DATA_DIR", "Example", "TrainSettings", "dataset_split", "train_model"]
+__all__ = [
+    "DATA_DIR",
+    "Example",
+    "TrainSettings",
+    "augmented_texts",
+    "dataset_files",
+    "dataset_split",
+    "to_scipy",
+    "train_model",
+]
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "raw"
 
@@ -48,7 +57,7 @@ def dataset_split(data_dir: Path = DATA_DIR) -> tuple[list[Example], list[Exampl
     return split_examples(read_all(dataset_files(data_dir)))
 
 
-def _augmented(examples: Sequence[Example], augment: bool) -> tuple[list[str], list[int]]:
+def augmented_texts(examples: Sequence[Example], augment: bool) -> tuple[list[str], list[int]]:
     """Training texts and, for each, the index of the example it came from."""
     texts: list[str] = []
     origin: list[int] = []
@@ -71,7 +80,7 @@ def _labels(examples: Sequence[Example], origin: list[int]) -> dict[str, Any]:
     }
 
 
-def _to_scipy(rows: SparseRows, n_features: int) -> Any:
+def to_scipy(rows: SparseRows, n_features: int) -> Any:
     from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
 
     return csr_matrix((rows.values, rows.indices, rows.indptr), shape=(rows.n_rows, n_features))
@@ -130,9 +139,9 @@ def train_model(
 ) -> LinearModel:
     """Fit, calibrate and tune a model on ``examples`` plus officials' ``extra`` corrections."""
     data = [*examples, *extra]
-    texts, origin = _augmented(data, settings.augment)
+    texts, origin = augmented_texts(data, settings.augment)
     vectorizer = Vectorizer.fit(texts, settings.features, settings.min_df)
-    x = _to_scipy(vectorizer.transform(texts), len(vectorizer.vocabulary))
+    x = to_scipy(vectorizer.transform(texts), len(vectorizer.vocabulary))
     labels = _labels(data, origin)
     example_fold = group_folds(data, settings.folds)
     oof = _out_of_fold(x, labels, np.array([example_fold[i] for i in origin]), settings)

@@ -25,11 +25,6 @@ def _begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _autocommit_driver(dbapi_conn: Any, _record: Any) -> None:
-    # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own BEGIN is deferred).
-    dbapi_conn.isolation_level = None
-
-
 class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
@@ -38,7 +33,6 @@ class Database:
         self.sessions = session_factory(self.engine)
         self._write_lock = asyncio.Lock() if self.sqlite else None
         if self.sqlite:
-            event.listen(self.engine.sync_engine, "connect", _autocommit_driver)
             event.listen(self.engine.sync_engine, "begin", _begin)
 
     @asynccontextmanager
