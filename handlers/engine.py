@@ -10,9 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Ctx, new_nonce
@@ -21,21 +19,27 @@ from handlers.events import InboundEvent, Outcome, OutText
 from handlers.keyedlock import KeyedLock
 from handlers.router import Router
 from handlers.services import Services
-from storage.models import ConversationState, Person, ProcessedUpdate
+from storage.models import ConversationState, Person
 from storage.repo.people import find_identity
+from storage.types import UtcDateTime
 
 log = logging.getLogger(__name__)
+
+
+# One textual statement for both backends (SQLite >= 3.35 and PostgreSQL share this syntax):
+# building the dialect-specific insert construct on every update cost more than running it.
+_RECORD_UPDATE = text(
+    "INSERT INTO processed_updates (channel, update_id, processed_at) "
+    "VALUES (:channel, :update_id, :processed_at) "
+    "ON CONFLICT DO NOTHING RETURNING update_id"
+).bindparams(bindparam("processed_at", type_=UtcDateTime()))
 
 
 async def _first_delivery(
     session: AsyncSession, channel: str, update_id: str, now: datetime
 ) -> bool:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     result = await session.execute(
-        insert(ProcessedUpdate)
-        .values(channel=channel, update_id=update_id, processed_at=now)
-        .on_conflict_do_nothing()
-        .returning(ProcessedUpdate.update_id)
+        _RECORD_UPDATE, {"channel": channel, "update_id": update_id, "processed_at": now}
     )
     return result.scalar_one_or_none() is not None
 
