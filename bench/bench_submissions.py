@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import resource
 import secrets
 import statistics
@@ -78,7 +79,23 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
+class _ErrorCounter(logging.Handler):
+    """Counts error logs (e.g. "database is locked") while the benchmark runs."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+        self.locked = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        text = record.getMessage() + (str(record.exc_info[1]) if record.exc_info else "")
+        self.locked += "database is locked" in text
+
+
 async def run(citizens: int, db_url: str) -> dict[str, Any]:
+    errors = _ErrorCounter()
+    logging.getLogger().addHandler(errors)
     tagger = load_tagger()
     async with (
         FakeBotApi() as fake,
@@ -103,6 +120,8 @@ async def run(citizens: int, db_url: str) -> dict[str, Any]:
             for name, v in steps.items()
         },
         "peak_rss_mb": round(peak_mb, 1),
+        "errors_logged": errors.count,
+        "database_locked_errors": errors.locked,
     }
 
 
