@@ -23,6 +23,8 @@ from storage.clock import ManualClock
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Base
+from tests.e2e.harness import BotUnderTest, bot_under_test
+from tests.fakebot import FakeBotApi
 
 pytest_plugins = ["tests.netguard"]
 
@@ -130,6 +132,22 @@ def tagger() -> Tagger:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(DEFAULT_NOW)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    """The fake Telegram Bot API server on 127.0.0.1."""
+    async with FakeBotApi() as api:
+        yield api
+
+
+@pytest.fixture
+async def bot(
+    fake: FakeBotApi, sqlite_url: str, tagger: Tagger, clock: ManualClock
+) -> AsyncIterator[BotUnderTest]:
+    """ydan's whole Telegram path against the fake, with the demo commune, on SQLite."""
+    async with bot_under_test(fake, sqlite_url, tagger=tagger, clock=clock) as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)

@@ -224,4 +224,5 @@ async def bot_under_test(
             )
         await channel.start()
         stack.push_async_callback(channel.stop)
+        runtime.services.bot_username = channel.username
         yield BotUnderTest(fake, runtime, channel, clock)
