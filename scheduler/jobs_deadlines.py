@@ -15,7 +15,8 @@ alerts), so re-running the job the same day sends nothing twice, and an extensio
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -137,11 +138,20 @@ class Render:
         return t(self.key, **values)
 
 
-async def deadline_alerts(jc: JobContext, now: datetime) -> int:
-    """Queue today's deadline alerts for every commune; returns how many messages were new."""
+@dataclass
+class _CommuneRun:
+    """One commune's turn in a job: its own transaction, calendar and timeline."""
+
+    session: AsyncSession
+    commune: Commune
+    cal: WorkingCalendar
+    timeline: Timeline
+
+
+async def _each_commune(jc: JobContext, job: str) -> AsyncGenerator[_CommuneRun, None]:
+    """Every commune in turn, one transaction each; a commune with bad settings is skipped."""
     async with jc.db.reader() as session:
         commune_ids = list((await session.scalars(select(Commune.id).order_by(Commune.id))).all())
-    added = 0
     for commune_id in commune_ids:
         async with jc.db.transaction() as session:
             commune = await session.get(Commune, commune_id)
@@ -149,16 +159,25 @@ async def deadline_alerts(jc: JobContext, now: datetime) -> int:
             try:
                 cal, timeline = calendar_for(commune), timeline_for(commune)
             except CommuneSettingsError as exc:
-                log.error("deadline alerts skipped: %s", exc)
+                log.error("%s skipped: %s", job, exc)
                 continue
-            today = local_date(now, jc.timezone)
-            if not cal.is_working_day(today):
+            yield _CommuneRun(session, commune, cal, timeline)
+
+
+async def deadline_alerts(jc: JobContext, now: datetime) -> int:
+    """Queue today's deadline alerts for every commune; returns how many messages were new."""
+    today = local_date(now, jc.timezone)
+    added = 0
+    # aclosing: an error in the body must end (roll back) that commune's transaction at once.
+    async with aclosing(_each_commune(jc, "deadline alerts")) as runs:
+        async for run in runs:
+            if not run.cal.is_working_day(today):
                 continue
-            batch = _Batch(jc, session, commune, now)
-            await _front_summaries(batch, cal, timeline, today)
-            await _conclusions(batch, cal, timeline, today)
-            await _answers(batch, cal, timeline, today)
-            added += await enqueue_many(session, batch.messages, created_at=now)
+            batch = _Batch(jc, run.session, run.commune, now)
+            await _front_summaries(batch, run.cal, run.timeline, today)
+            await _conclusions(batch, run.cal, run.timeline, today)
+            await _answers(batch, run.cal, run.timeline, today)
+            added += await enqueue_many(run.session, batch.messages, created_at=now)
     return added
 
 
@@ -266,27 +285,14 @@ async def weekly_digest(jc: JobContext, now: datetime) -> int:
     today = local_date(now, jc.timezone)
     if today.weekday() != 0:
         return 0
-    async with jc.db.reader() as session:
-        commune_ids = list((await session.scalars(select(Commune.id).order_by(Commune.id))).all())
     added = 0
-    for commune_id in commune_ids:
-        async with jc.db.transaction() as session:
-            commune = await session.get(Commune, commune_id)
-            assert commune is not None
-            try:
-                cal, timeline = calendar_for(commune), timeline_for(commune)
-            except CommuneSettingsError as exc:
-                log.error("weekly digest skipped: %s", exc)
-                continue
-            batch = _Batch(jc, session, commune, now)
-            digest = await _digest(batch, cal, timeline, today)
-            await batch.to(
-                Department.HOST,
-                f"digest:{commune.id}:{today.isoformat()}",
-                "weekly_digest",
-                digest,
-            )
-            added += await enqueue_many(session, batch.messages, created_at=now)
+    async with aclosing(_each_commune(jc, "weekly digest")) as runs:
+        async for run in runs:
+            batch = _Batch(jc, run.session, run.commune, now)
+            digest = await _digest(batch, run.cal, run.timeline, today)
+            key = f"digest:{run.commune.id}:{today.isoformat()}"
+            await batch.to(Department.HOST, key, "weekly_digest", digest)
+            added += await enqueue_many(run.session, batch.messages, created_at=now)
     return added
 
 
