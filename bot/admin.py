@@ -215,7 +215,12 @@ async def serve(_args: argparse.Namespace, settings: Settings) -> int:
     stop = _stop_on_signals()
     app = init_app(settings)
     runner = web.AppRunner(app, handle_signals=False)
-    await runner.setup()
+    try:
+        await runner.setup()
+    except BaseException:
+        # Close what did open (database, channel) before reporting the error.
+        await runner.cleanup()
+        raise
     site = web.TCPSite(runner, settings.web_host, settings.web_port)
     try:
         await site.start()

@@ -45,6 +45,8 @@ class Settings:
     timezone: str = "Asia/Ho_Chi_Minh"
     model_dir: str = "ydan-data/model"
     log_level: str = "INFO"
+    # "auto": load the demo commune when the database has no commune yet (a first run).
+    demo: str = "auto"
     # Telegram's overall limit, shared out: replies and the outbox each keep under it.
     telegram_rate: int = 30
     # How long a claimed outbox row stays with a worker that may have died.
@@ -118,6 +120,8 @@ def _validate(s: Settings) -> None:
         ZoneInfo(s.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError("YDAN_TIMEZONE", f"unknown time zone {s.timezone!r}") from None
+    if s.demo not in ("auto", "on", "off"):
+        raise ConfigError("YDAN_DEMO", f"must be auto, on or off (got {s.demo!r})")
     if not 1 <= s.telegram_rate <= 1000:
         raise ConfigError(
             "YDAN_TELEGRAM_RATE", f"must be 1-1000 messages/s (got {s.telegram_rate})"

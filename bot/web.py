@@ -25,12 +25,14 @@ from bot import public
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_sender import TelegramNotificationSender
 from bot.config import Settings
+from bot.demo import load_demo
 from bot.runtime import Runtime, open_runtime
 from handlers.officials.triage_job import enqueue_triage_for_due_sessions
 from scheduler.jobs import Jobs
 from scheduler.jobs_context import JobContext
 from scheduler.ratelimit import Limits
 from scheduler.runner import SchedulerRunner, build_runner
+from storage.repo.communes import list_communes
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,22 @@ async def telegram_webhook(request: web.Request) -> web.Response:
         return web.Response(status=400, text="bad request")
     await request.app[CHANNEL].feed_webhook(data)
     return web.Response(text="ok")
+
+
+async def _maybe_load_demo(runtime: Runtime) -> None:
+    """A first run with no commune gets the demo one, so that people can try ydan at once."""
+    mode = runtime.settings.demo
+    if mode == "off":
+        return
+    async with runtime.db.transaction() as session:
+        if mode == "auto" and await list_communes(session):
+            return
+        result = await load_demo(session, runtime.services.clock.now())
+    if result.created:
+        log.warning(
+            "no commune was configured: loaded the demo commune %r (set YDAN_DEMO=off to avoid)",
+            result.commune.slug,
+        )
 
 
 Hook = Callable[[web.Application], AsyncIterator[None]]
@@ -124,6 +142,7 @@ def init_app(
     async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
         async with open_runtime(settings, **runtime_kwargs) as runtime:
             app[RUNTIME] = runtime
+            await _maybe_load_demo(runtime)
             yield
 
     async def channel_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -62,6 +62,9 @@ async def test_serve_answers_start_within_two_seconds_and_stops_cleanly(tmp_path
             elapsed = time.monotonic() - started
             assert "Ý Dân" in str(reply.get("text"))
             assert elapsed < 2.0, f"/start answered in {elapsed:.2f} s"
+            # A first run has no commune: the demo one was loaded, so the village is asked.
+            village_question = await fake.next_message(user.id, timeout=10)
+            assert "thôn" in str(village_question.get("text"))
             async with (
                 ClientSession() as http,
                 http.get(f"http://127.0.0.1:{port}/healthz") as response,
@@ -99,3 +102,44 @@ def test_serve_without_a_token_runs_the_offline_demo(tmp_path: Path) -> None:
     assert "YDAN_TELEGRAM_TOKEN" in result.stderr
     assert "Nghị định 13/2023" in result.stdout
     assert "/gopy — gửi ý kiến" in result.stdout
+
+
+async def test_serve_with_a_rejected_token_or_no_bot_api_exits_2(tmp_path: Path) -> None:
+    import subprocess
+
+    async with FakeBotApi() as fake:
+        base = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PYTHONPATH": str(REPO),
+            "YDAN_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bad.db'}",
+            "YDAN_WEB_PORT": str(_free_port()),
+        }
+        cases = [
+            (
+                {"YDAN_TELEGRAM_TOKEN": "999:" + "z" * 35, "YDAN_TELEGRAM_BASE_URL": fake.base_url},
+                "YDAN_TELEGRAM_TOKEN",
+            ),
+            (
+                {
+                    "YDAN_TELEGRAM_TOKEN": fake.token,
+                    "YDAN_TELEGRAM_BASE_URL": "http://127.0.0.1:1/bot",
+                },
+                "YDAN_TELEGRAM_BASE_URL",
+            ),
+        ]
+        for extra, setting in cases:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "serve",
+                env={**base, **extra},
+                cwd=tmp_path,
+                stdin=subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            _, stderr = await asyncio.wait_for(process.communicate(), timeout=90)
+            lines = stderr.decode().strip().splitlines()
+            assert process.returncode == 2, stderr.decode()[-1500:]
+            assert setting in lines[-1]
+            assert not any("Traceback" in line for line in lines)

@@ -24,11 +24,11 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
 from bot.channels.telegram_events import to_event
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from handlers.engine import Engine
 from handlers.events import CallbackAnswer, OutDocument, OutText, Reply
 from handlers.keyedlock import KeyedLock
@@ -172,7 +172,13 @@ class TelegramChannel:
             return None
 
     async def start(self) -> None:
-        await self.app.initialize()
+        try:
+            await self.app.initialize()
+        except InvalidToken:
+            raise ConfigError("YDAN_TELEGRAM_TOKEN", "the Bot API rejected the token") from None
+        except NetworkError as exc:
+            where = self.settings.telegram_base_url
+            raise ConfigError("YDAN_TELEGRAM_BASE_URL", f"cannot reach {where} ({exc})") from None
         await self._set_commands()
         await self.app.start()
         if self.settings.telegram_mode == "webhook":
@@ -182,7 +188,7 @@ class TelegramChannel:
                 allowed_updates=["message", "callback_query"],
             )
         else:
-            await self.app.bot.delete_webhook()
+            # start_polling removes any webhook itself before the first getUpdates.
             assert self.app.updater is not None
             await self.app.updater.start_polling(
                 poll_interval=0.0, timeout=10, allowed_updates=["message", "callback_query"]
@@ -202,14 +208,18 @@ class TelegramChannel:
         await self.app.update_queue.put(update)
 
     async def _set_commands(self) -> None:
+        """The command menu in Vietnamese (the default) and English; a failure is not fatal."""
         for language, names in (("vi", MENU_COMMANDS), ("en", MENU_COMMANDS_EN)):
             t = self.catalogs.get(language)
             commands = [BotCommand(name, t(f"command.{name}")) for name in names]
-            await self.app.bot.set_my_commands(
-                commands,
-                scope=BotCommandScopeDefault(),
-                language_code=None if language == "vi" else language,
-            )
+            try:
+                await self.app.bot.set_my_commands(
+                    commands,
+                    scope=BotCommandScopeDefault(),
+                    language_code=None if language == "vi" else language,
+                )
+            except TelegramError as exc:
+                log.warning("command menu (%s) not set: %s", language, exc)
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
