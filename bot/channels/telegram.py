@@ -269,7 +269,7 @@ class TelegramChannel:
                         caption=reply.caption,
                     )
             except Forbidden:
-                log.info("chat %s blocked the bot; reply dropped", chat_id)
+                log.info("a chat blocked the bot; reply dropped")
                 return
             except BadRequest as exc:
                 log.warning("reply rejected by Telegram: %s", exc.message)
