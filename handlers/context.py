@@ -20,7 +20,7 @@ from handlers.events import (
 from handlers.router import Router
 from handlers.services import Services
 from locales import Translator
-from storage.models import ChannelIdentity, ConversationState, Membership, Person, Role
+from storage.models import ConversationState, Membership, Person, Role
 from storage.repo.people import active_memberships
 
 # Button data is "<nonce>|<action>|<argument>"; LASTING marks buttons not tied to one step.
@@ -40,7 +40,6 @@ class Ctx:
         session: AsyncSession,
         event: InboundEvent,
         state: ConversationState,
-        identity: ChannelIdentity | None,
         person: Person | None,
     ) -> None:
         self.services = services
@@ -48,7 +47,6 @@ class Ctx:
         self.session = session
         self.event = event
         self.state = state
-        self.identity = identity
         self.person = person
         self.replies: list[Reply] = []
         self.arg = ""  # the argument of the button pressed, when a button brought us here

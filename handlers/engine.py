@@ -19,8 +19,8 @@ from handlers.events import InboundEvent, Outcome, OutText
 from handlers.keyedlock import KeyedLock
 from handlers.router import Router
 from handlers.services import Services
-from storage.models import ConversationState, Person
-from storage.repo.people import find_identity
+from storage.models import ConversationState
+from storage.repo.people import person_by_identity
 from storage.types import UtcDateTime
 
 log = logging.getLogger(__name__)
@@ -94,12 +94,11 @@ class Engine:
                 log.info("duplicate update %s ignored", event.update_id)
                 return Outcome(duplicate=True)
             state = await _load_state(session, event.chat.channel, event.chat.chat_id, now)
-            identity = await find_identity(session, event.chat.channel, event.sender.external_id)
-            person = await session.get(Person, identity.person_id) if identity else None
+            person = await person_by_identity(session, event.chat.channel, event.sender.external_id)
             if person is not None and person.unreachable:
                 # They wrote to us, so the chat works again: resume proactive messages.
                 person.unreachable = False
-            ctx = Ctx(self.services, self.router, session, event, state, identity, person)
+            ctx = Ctx(self.services, self.router, session, event, state, person)
             if state.flow and now - state.updated_at > self.services.limits.draft_kept_for:
                 ctx.clear_flow()
                 ctx.say(ctx.t("flow.expired"))

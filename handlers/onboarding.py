@@ -161,7 +161,7 @@ async def privacy_accepted(ctx: Ctx) -> None:
     commune_id = _commune_id(ctx)
     village_id = ctx.data.get("village_id")
     if ctx.person is None:
-        person, identity = await create_person(
+        person, _ = await create_person(
             ctx.session,
             channel=ctx.event.chat.channel,
             external_id=ctx.event.sender.external_id,
@@ -170,7 +170,7 @@ async def privacy_accepted(ctx: Ctx) -> None:
             locale=ctx.language,
             display_name=ctx.event.sender.display_name,
         )
-        ctx.person, ctx.identity = person, identity
+        ctx.person = person
     person = ctx.person
     person.locale = ctx.language
     person.commune_id = commune_id

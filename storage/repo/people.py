@@ -28,6 +28,17 @@ async def find_identity(
     )
 
 
+async def person_by_identity(
+    session: AsyncSession, channel: str, external_id: str
+) -> Person | None:
+    """The person behind a channel account, in one query."""
+    return await session.scalar(
+        select(Person)
+        .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
+        .where(ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id)
+    )
+
+
 async def create_person(
     session: AsyncSession,
     *,
