@@ -100,7 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Per-request and per-migration lines drown what matters (and the console chat).
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     run: Command = args.run
     try:
         return asyncio.run(run(args, settings))
