@@ -7,7 +7,9 @@ render ``Reply`` objects back; handlers never see a platform type.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,22 @@ class CallbackAnswer:
 
 
 Reply = OutText | OutDocument | CallbackAnswer
+
+
+class ChannelAdapter(Protocol):
+    """What every messaging platform's adapter provides (Telegram now, Zalo next, the console).
+
+    An adapter turns its platform's updates into ``InboundEvent``s, hands them to the engine in
+    order per chat, and renders the ``Reply``s it gets back.
+    """
+
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def send(self, chat_id: str, replies: Sequence[Reply]) -> None: ...
 
 
 @dataclass

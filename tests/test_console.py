@@ -114,3 +114,16 @@ def test_ydan_chat_reads_piped_input(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Nghị định 13/2023" in result.stdout
     assert "/gopy — gửi ý kiến" in result.stdout
+
+
+def test_both_adapters_implement_the_channel_interface() -> None:
+    from typing import get_type_hints
+
+    from bot.channels.telegram import TelegramChannel
+    from handlers.events import ChannelAdapter
+
+    for adapter in (ConsoleChannel, TelegramChannel):
+        for member in ("start", "stop", "send"):
+            assert callable(getattr(adapter, member)), (adapter, member)
+        assert isinstance(adapter.name, str)
+    assert set(get_type_hints(ChannelAdapter.send)) == {"chat_id", "replies", "return"}

@@ -9,6 +9,7 @@ starting with ``:`` stand in for what a phone sends besides text, e.g. ``:sdt 09
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -102,7 +103,18 @@ class ConsoleChannel:
             return Forwarded(body.strip() or None, origin.strip() or None)
         return Text(line)
 
-    def render(self, replies: list[Reply]) -> None:
+    name = CHANNEL
+
+    async def start(self) -> None:
+        await self.handle_line("/start")
+
+    async def stop(self) -> None:
+        self.stdout.flush()
+
+    async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        self.render(replies)
+
+    def render(self, replies: Sequence[Reply]) -> None:
         t = self.catalogs.get(self.engine.services.default_locale)
         for reply in replies:
             if isinstance(reply, OutText):
@@ -127,7 +139,7 @@ class ConsoleChannel:
 
     async def run(self, *, start: bool = True) -> None:
         if start:
-            await self.handle_line("/start")
+            await self.start()
         while True:
             line = await asyncio.to_thread(self.stdin.readline)
             if not line:
@@ -144,4 +156,4 @@ class ConsoleChannel:
             self._choices = []
         print(f"👤 {line.strip()}", file=self.stdout)
         outcome = await self.engine.handle(InboundEvent(self.chat, self.sender, payload))
-        self.render(outcome.replies)
+        await self.send(self.chat.chat_id, outcome.replies)

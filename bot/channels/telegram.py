@@ -109,6 +109,10 @@ def _markup(reply: OutText) -> Any:
 
 
 class TelegramChannel:
+    """The Telegram ``ChannelAdapter``."""
+
+    name = "telegram"
+
     def __init__(
         self,
         settings: Settings,
