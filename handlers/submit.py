@@ -10,6 +10,8 @@ from handlers import draft
 from handlers.common import show_menu
 from handlers.context import Ctx
 from handlers.notify import notify_person, officials_of, text_payload
+from scheduler.commune_calendar import CommuneSettingsError, timeline_for
+from scheduler.deadlines import Timeline
 from storage.models import Commune, Concern, ConcernStatus, Person, Role, Village
 from storage.repo.concerns import (
     AttachmentDraft,
@@ -110,7 +112,19 @@ async def submit_draft(ctx: Ctx, *, allow_duplicate: bool) -> None:
         parts.append(ctx.t("intake.next_session", title=session.title, when=when, venue=venue))
     else:
         parts.append(ctx.t("intake.no_session_yet"))
-    parts.append(ctx.t("intake.time_limits", track=f"/tracuu {concern.code}"))
+    try:
+        timeline = timeline_for(commune)
+    except CommuneSettingsError:
+        # The receipt must not fail on a commune's bad settings; the jobs report those.
+        timeline = Timeline()
+    parts.append(
+        ctx.t(
+            "intake.time_limits",
+            track=f"/tracuu {concern.code}",
+            answer_days=timeline.answer_working_days,
+            max_days=timeline.extension_max_working_days,
+        )
+    )
     show_menu(ctx, "\n\n".join(parts))
     if concern.urgent:
         await _alert_officials(ctx, concern, village_id)
