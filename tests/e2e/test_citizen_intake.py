@@ -42,6 +42,7 @@ async def test_full_submission_with_photo_location_and_phone(bot: BotUnderTest) 
     taps += 1
     receipt = lan.texts(sent)[-1]
     assert "DT-26-0001" in receipt
+    assert "20 ngày làm việc" in receipt and "tối đa 30 ngày làm việc" in receipt
     assert taps <= 6
     async with bot.runtime.db.reader() as session:
         concern = await session.scalar(select(Concern).where(Concern.code == "DT-26-0001"))
