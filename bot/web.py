@@ -78,6 +78,8 @@ async def _maybe_load_demo(runtime: Runtime) -> None:
     if mode == "off":
         return
     async with runtime.db.transaction() as session:
+        # Two processes starting together on one PostgreSQL database must not both load it.
+        await runtime.db.lock_key(session, "ydan:demo")
         if mode == "auto" and await list_communes(session):
             return
         result = await load_demo(session, runtime.services.clock.now())

@@ -53,3 +53,47 @@ async def test_one_chat_across_two_engines_loses_nothing(
     finally:
         for db in databases:
             await db.dispose()
+
+
+async def test_processes_starting_together_load_the_demo_once(
+    db_url: str, tagger: Tagger, clock: ManualClock
+) -> None:
+    from sqlalchemy import func
+
+    from bot.config import Settings
+    from bot.runtime import open_runtime
+    from bot.web import _maybe_load_demo
+    from storage.models import Commune
+
+    settings = Settings(database_url=db_url)
+    async with (
+        open_runtime(settings, clock=clock, tagger=tagger) as first,
+        open_runtime(settings, clock=clock, tagger=tagger) as second,
+    ):
+        await asyncio.gather(_maybe_load_demo(first), _maybe_load_demo(second))
+        async with first.db.reader() as session:
+            assert await session.scalar(select(func.count()).select_from(Commune)) == 1
+
+
+async def test_concurrent_migrations_on_postgresql(pg_url: str | BaseException) -> None:
+    import secrets
+
+    import asyncpg
+
+    from storage.migrate import upgrade
+    from tests.conftest import ADMIN_DSN, require_pg
+
+    require_pg(pg_url)
+    name = f"ydan_t_mig_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(ADMIN_DSN)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    databases = [Database(f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}") for _ in range(3)]
+    try:
+        await asyncio.gather(*(upgrade(db.engine) for db in databases))
+        async with databases[0].reader() as session:
+            assert (await session.execute(select(ConversationState.id).limit(1))).first() is None
+    finally:
+        for db in databases:
+            await db.dispose()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
