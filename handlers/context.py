@@ -150,6 +150,11 @@ class Ctx:
             if prompt is not None:
                 await prompt(self)
 
+    async def refuse_button(self) -> None:
+        """A button whose data does not fit the current question: say so, then ask again."""
+        self.say(self.t("error.button_invalid"))
+        await self.reprompt()
+
     # --- replies ------------------------------------------------------------------------
     def say(
         self,

@@ -36,8 +36,7 @@ def _menu_command(ctx: Ctx, router: Router, text: str) -> str | None:
 async def _press(ctx: Ctx, router: Router, press: ButtonPress) -> None:
     parsed = parse_button(press.data)
     if parsed is None:
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     nonce, action, arg = parsed
     if nonce == LASTING:
@@ -51,8 +50,7 @@ async def _press(ctx: Ctx, router: Router, press: ButtonPress) -> None:
     else:
         handler = None
     if handler is None:
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     ctx.arg = arg
     await handler(ctx)

@@ -183,8 +183,7 @@ async def topic_edit_text(ctx: Ctx) -> None:
 @router.action("topic")
 async def toggle_topic(ctx: Ctx) -> None:
     if ctx.arg not in draft.TOPIC_CODES:
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     topics = [t for t in ctx.data.get("topics", []) if t in draft.TOPIC_CODES]
     if ctx.data.get("uncertain") and not ctx.data.get("topics_by_person"):
@@ -225,8 +224,7 @@ async def ask_anonymity(ctx: Ctx) -> None:
 @router.action("anon")
 async def set_anonymity(ctx: Ctx) -> None:
     if ctx.arg not in ("hide", "show"):
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     ctx.set_step(FLOW, "confirm", show_name=ctx.arg == "show")
     await ctx.reprompt()

@@ -64,8 +64,7 @@ async def ask_commune(ctx: Ctx) -> None:
 async def pick_commune(ctx: Ctx) -> None:
     commune = await ctx.session.get(Commune, int(ctx.arg)) if ctx.arg.isdigit() else None
     if commune is None:
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     ctx.set_step(FLOW, "village", commune_id=commune.id)
     await ctx.reprompt()
@@ -120,8 +119,7 @@ async def typed_village(ctx: Ctx) -> None:
 async def pick_village(ctx: Ctx) -> None:
     village = await ctx.session.get(Village, int(ctx.arg)) if ctx.arg.isdigit() else None
     if village is None or village.commune_id != _commune_id(ctx):
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     await _choose_village(ctx, village)
 
@@ -142,10 +140,7 @@ async def ask_privacy(ctx: Ctx) -> None:
     )
 
 
-@router.step(FLOW, "privacy")
-async def privacy_typed(ctx: Ctx) -> None:
-    ctx.say(ctx.t("privacy.use_buttons"))
-    await ctx.reprompt()
+router.buttons_only(FLOW, "privacy")
 
 
 @router.action("privacy_no")

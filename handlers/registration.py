@@ -59,9 +59,7 @@ async def register_command(ctx: Ctx) -> None:
     ctx.say(ctx.t("register.pick_session"), rows)
 
 
-@router.step(FLOW, "session", "concern")
-async def buttons_expected(ctx: Ctx) -> None:
-    ctx.say(ctx.t("register.use_buttons"))
+router.buttons_only(FLOW, "session", "concern")
 
 
 @router.action("reg_stop")

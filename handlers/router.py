@@ -22,6 +22,12 @@ class CommandSpec:
     before_onboarding: bool = False
 
 
+async def expect_buttons(ctx: Ctx) -> None:
+    """Something typed where a step waits for a button press: say so, show the buttons again."""
+    ctx.say(ctx.t("error.use_buttons"))
+    await ctx.reprompt()
+
+
 @dataclass
 class Router:
     commands: dict[str, CommandSpec] = field(default_factory=dict)
@@ -68,6 +74,10 @@ class Router:
             return fn
 
         return register
+
+    def buttons_only(self, flow: str, *steps: str) -> None:
+        """These steps are answered with buttons only; anything typed gets ``expect_buttons``."""
+        self.step(flow, *steps)(expect_buttons)
 
     def prompt(self, flow: str, *steps: str) -> Callable[[HandlerFn], HandlerFn]:
         def register(fn: HandlerFn) -> HandlerFn:

@@ -235,10 +235,7 @@ async def postpone_yes(ctx: Ctx) -> None:
     await show_card(ctx, dialogue)
 
 
-@router.step(FLOW, "postpone_confirm", "cancel", "field")
-async def expects_buttons(ctx: Ctx) -> None:
-    ctx.say(ctx.t("session.use_buttons"))
-    await ctx.reprompt()
+router.buttons_only(FLOW, "postpone_confirm", "cancel", "field")
 
 
 # --- cancel -----------------------------------------------------------------------------------
@@ -309,8 +306,7 @@ async def ask_field(ctx: Ctx) -> None:
 @router.action("se_field")
 async def pick_field(ctx: Ctx) -> None:
     if ctx.arg not in EDIT_LIMITS:
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     ctx.set_step(FLOW, "value", field=ctx.arg)
     await ctx.reprompt()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from handlers import draft
 from handlers.context import Ctx
 from handlers.events import Text
-from handlers.router import Router
+from handlers.router import Router, expect_buttons
 from scheduler.jobs_text import TARGET_GROUPS
 from storage.models import SessionKind
 from storage.repo.communes import match_names, villages_of
@@ -84,8 +84,7 @@ async def typed_villages(ctx: Ctx) -> None:
     if isinstance(ctx.payload, Text):
         await _typed_villages(ctx, ctx.payload.text)
         return
-    ctx.say(ctx.t("session.use_buttons"))
-    await ctx.reprompt()
+    await expect_buttons(ctx)
 
 
 @router.action("sn_villages_done")
@@ -140,8 +139,7 @@ async def ask_group(ctx: Ctx) -> None:
 @router.action("sn_group")
 async def pick_group(ctx: Ctx) -> None:
     if ctx.arg and ctx.arg not in TARGET_GROUPS:
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     ctx.set_step(FLOW, "confirm", group=ctx.arg or None)
     await ctx.reprompt()

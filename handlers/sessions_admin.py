@@ -74,8 +74,7 @@ async def ask_kind(ctx: Ctx) -> None:
 @router.action("sn_kind")
 async def pick_kind(ctx: Ctx) -> None:
     if ctx.arg not in {k.value for k in SessionKind}:
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     ctx.set_step(FLOW, "form", kind=ctx.arg)
     await ctx.reprompt()
@@ -93,17 +92,13 @@ async def ask_form(ctx: Ctx) -> None:
 @router.action("sn_form")
 async def pick_form(ctx: Ctx) -> None:
     if ctx.arg not in {f.value for f in SessionForm}:
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     ctx.set_step(FLOW, "start", form=ctx.arg)
     await ctx.reprompt()
 
 
-@router.step(FLOW, "kind", "form", "topics", "group", "confirm")
-async def buttons_expected(ctx: Ctx) -> None:
-    ctx.say(ctx.t("session.use_buttons"))
-    await ctx.reprompt()
+router.buttons_only(FLOW, "kind", "form", "topics", "group", "confirm")
 
 
 # --- start time -------------------------------------------------------------------------------

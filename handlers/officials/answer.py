@@ -140,10 +140,7 @@ async def ask_confirm(ctx: Ctx) -> None:
     )
 
 
-@router.step(FLOW, "confirm")
-async def use_the_buttons(ctx: Ctx) -> None:
-    ctx.say(ctx.t("official.use_buttons"))
-    await ctx.reprompt()
+router.buttons_only(FLOW, "confirm")
 
 
 @router.action("ans_yes")

@@ -96,10 +96,7 @@ async def ask_publish(ctx: Ctx) -> None:
     )
 
 
-@router.step(FLOW, "confirm")
-async def use_the_buttons(ctx: Ctx) -> None:
-    ctx.say(ctx.t("official.use_buttons"))
-    await ctx.reprompt()
+router.buttons_only(FLOW, "confirm")
 
 
 @router.action("cl_yes")

@@ -143,8 +143,7 @@ async def picked_kind(ctx: Ctx) -> None:
     if official is None:
         return
     if ctx.arg not in _kinds(await _concerns(ctx, official)):
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     next_step = {
         "session": "text",
@@ -173,8 +172,7 @@ async def ask_department(ctx: Ctx) -> None:
 @router.action("oc_dept")
 async def picked_department(ctx: Ctx) -> None:
     if ctx.arg not in {d.value for d in Department}:
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     ctx.set_step(FLOW, "confirm", department=ctx.arg)
     await ctx.reprompt()
@@ -190,8 +188,7 @@ async def ask_level(ctx: Ctx) -> None:
 @router.action("oc_level")
 async def picked_level(ctx: Ctx) -> None:
     if ctx.arg not in LEVELS:
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     ctx.set_step(FLOW, "text", level=ctx.arg)
     await ctx.reprompt()
@@ -342,10 +339,7 @@ async def ask_confirm(ctx: Ctx) -> None:
     )
 
 
-@router.step(FLOW, "kind", "department", "level", "confirm")
-async def use_the_buttons(ctx: Ctx) -> None:
-    ctx.say(ctx.t("official.use_buttons"))
-    await ctx.reprompt()
+router.buttons_only(FLOW, "kind", "department", "level", "confirm")
 
 
 @router.action("oc_yes")

@@ -110,11 +110,8 @@ async def ask_village(ctx: Ctx) -> None:
     ctx.say(ctx.t("official.invite_ask_village"), rows)
 
 
-@router.step(INVITE, "role", "department", "village")
-@router.step(REVOKE, "pick", "confirm")
-async def use_the_buttons(ctx: Ctx) -> None:
-    ctx.say(ctx.t("official.use_buttons"))
-    await ctx.reprompt()
+router.buttons_only(INVITE, "role", "department", "village")
+router.buttons_only(REVOKE, "pick", "confirm")
 
 
 @router.action("inv_role")
@@ -128,8 +125,7 @@ async def picked_role(ctx: Ctx) -> None:
     elif ctx.arg == Role.ADMIN.value:
         await _make_invite(ctx, Role.ADMIN)
     else:
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
 
 
 @router.action("inv_dept")
@@ -137,8 +133,7 @@ async def picked_department(ctx: Ctx) -> None:
     try:
         department = Department(ctx.arg)
     except ValueError:
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     await _make_invite(ctx, Role.OFFICIAL, department=department)
 
@@ -147,8 +142,7 @@ async def picked_department(ctx: Ctx) -> None:
 async def picked_village(ctx: Ctx) -> None:
     village = await ctx.session.get(Village, int(ctx.arg)) if ctx.arg.isdigit() else None
     if village is None or village.commune_id != ctx.data.get("commune_id"):
-        ctx.say(ctx.t("error.button_invalid"))
-        await ctx.reprompt()
+        await ctx.refuse_button()
         return
     await _make_invite(ctx, Role.VILLAGE_HEAD, village=village)
 

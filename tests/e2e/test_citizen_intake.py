@@ -14,6 +14,9 @@ async def test_onboarding_matches_a_village_typed_without_diacritics(bot: BotUnd
     assert any("Ý Dân" in t for t in lan.texts(greeting))
     asked = await lan.send("bao tan")
     assert "Nghị định 13/2023" in lan.texts(asked)[-1]
+    typed = await lan.send("đồng ý")
+    assert "chọn bằng các nút" in lan.texts(typed)[0]
+    assert "Tôi đồng ý" in str(typed[-1].get("reply_markup"))
     done = await lan.press("đồng ý")
     assert "Thôn Bảo Tân" in lan.texts(done)[0]
     keyboard = bot.fake.reply_keyboard(1001)
