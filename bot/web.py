@@ -22,6 +22,7 @@ from sqlalchemy import text
 from telegram import Bot
 
 from bot import public
+from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_sender import TelegramNotificationSender
 from bot.config import Settings
@@ -106,12 +107,19 @@ async def _triage_summary(context: JobContext, now: datetime) -> int:
 async def running_scheduler(settings: Settings, runtime: Runtime) -> AsyncIterator[SchedulerRunner]:
     """The scheduled jobs and the outbox dispatcher, sending with one shared ``telegram.Bot``."""
     assert settings.telegram_token is not None
+    request = AiohttpRequest()
     bot = Bot(
         settings.telegram_token,
         base_url=settings.telegram_base_url,
         base_file_url=settings.file_base_url,
+        request=request,
+        get_updates_request=request,  # never polls, but PTB would build an httpx pool
     )
-    await bot.initialize()
+    try:
+        await bot.initialize()
+    except BaseException:
+        await request.shutdown()  # PTB leaves a half-initialised bot's pool open
+        raise
     services = runtime.services
     context = JobContext(
         runtime.db, services.catalogs, services.timezone, default_locale=services.default_locale

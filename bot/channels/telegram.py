@@ -27,6 +27,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
+from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.telegram_events import to_event
 from bot.config import ConfigError, Settings
 from handlers.engine import Engine
@@ -127,6 +128,8 @@ class TelegramChannel:
         self.settings = settings
         self.engine = engine
         self.catalogs = catalogs
+        # Kept to close them when start() fails: PTB only shuts down what it initialised.
+        self._requests = (AiohttpRequest(connection_pool_size=64), AiohttpRequest())
         # The builder's generic parameters change with each call; mypy cannot follow them.
         builder: Any = (
             Application.builder()
@@ -134,8 +137,8 @@ class TelegramChannel:
             .base_url(settings.telegram_base_url)
             .base_file_url(settings.file_base_url)
             .concurrent_updates(ChatOrderedProcessor(concurrency))
-            .connection_pool_size(64)
-            .pool_timeout(30)
+            .request(self._requests[0])
+            .get_updates_request(self._requests[1])
         )
         if max_rate > 0:
             builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=max_rate, max_retries=3))
@@ -179,8 +182,10 @@ class TelegramChannel:
         try:
             await self.app.initialize()
         except InvalidToken:
+            await self._close_requests()
             raise ConfigError("YDAN_TELEGRAM_TOKEN", "the Bot API rejected the token") from None
         except NetworkError as exc:
+            await self._close_requests()
             where = self.settings.telegram_base_url
             raise ConfigError("YDAN_TELEGRAM_BASE_URL", f"cannot reach {where} ({exc})") from None
         await self._set_commands()
@@ -205,6 +210,11 @@ class TelegramChannel:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+        await self._close_requests()
+
+    async def _close_requests(self) -> None:
+        for request in self._requests:
+            await request.shutdown()
 
     async def feed_webhook(self, data: dict[str, Any]) -> None:
         """Queue one update the web server received; the application processes it in order."""
