@@ -1,9 +1,16 @@
 """Complete submissions per second with N simulated citizens at once, through the fake Bot API.
 
-Each citizen is onboarded first (not timed), then all submit in parallel: /gopy, the text, confirm
-the topics, stay anonymous, send. Per-step latency is the time from injecting the update to the
-moment its replies have all reached the fake. The bot runs without an outbound rate limit (the
-fake does not enforce one here), as when Telegram is not the bottleneck.
+The bot runs as deployed: ``ydan serve`` in its own process, long-polling the fake Bot API,
+which runs in this process together with the simulated citizens (Telegram is never on the
+bot's machine). Each citizen is onboarded first (not timed); then all submit in parallel:
+/gopy, the text, confirm the topics, stay anonymous, send. A citizen waits, as a person does,
+until the bot's next prompt has arrived (the message with the button to press next, or the
+receipt with its tracking code); that wait is the step's latency. The serve process sends
+replies through its rate limiter set to ``--rate`` messages/s (Telegram's own limit is not
+the subject here).
+
+``--in-process`` runs the bot inside this process instead (PTB, the engine and the fake share
+one interpreter and one core), the setup of the first measurements.
 
     PYTHONPATH=. .venv/bin/python bench/bench_submissions.py --citizens 200 --db sqlite
     PYTHONPATH=. .venv/bin/python bench/bench_submissions.py --citizens 200 --db postgresql
@@ -14,26 +21,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
+import os
 import resource
 import secrets
+import signal
+import socket
 import statistics
+import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
-from nlp.tagger import load_tagger
-from storage.clock import SystemClock
-from storage.database import Database
-from storage.migrate import upgrade
-from tests.e2e.harness import Person, bot_under_test
-from tests.fakebot import FakeBotApi
+from tests.fakebot import FakeBotApi, FakeUser, Injected
 
+REPO = Path(__file__).resolve().parents[1]
+WAIT = 120.0  # safety net: a step that takes this long means the bot is stuck
+JSON = dict[str, Any]
 TEXTS = (
     "Đường liên thôn bị sụt lún, mưa xuống ngập không đi được",
     "bai rac canh truong hoc boc mui qua, de nghi xa thu gom",
@@ -43,35 +53,121 @@ TEXTS = (
 )
 
 
-async def _timed(
-    steps: dict[str, list[float]], name: str, action: Callable[[], Awaitable[Any]]
-) -> None:
-    started = time.perf_counter()
-    await action()
-    steps[name].append(time.perf_counter() - started)
+def _buttons(message: JSON) -> list[JSON]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [b for row in rows for b in row]
 
 
-async def _submit(person: Person, text: str, steps: dict[str, list[float]]) -> bool:
-    await _timed(steps, "gopy", lambda: person.command("gopy"))
-    shown: list[Any] = []
+def _has_button(label: str) -> Callable[[JSON], bool]:
+    return lambda m: any(label in b["text"] for b in _buttons(m))
 
-    async def write() -> None:
-        shown.extend(await person.send(text))
 
-    await _timed(steps, "text", write)
-    if "Xong" in str(shown[-1].get("reply_markup")):
-        await person.choose_topics({"Hạ tầng"})
-        await _timed(steps, "topics", lambda: person.press("Xong"))
-    else:
-        await _timed(steps, "topics", lambda: person.press("Đúng rồi"))
-    await _timed(steps, "anonymity", lambda: person.press("Ẩn tên"))
-    receipt: list[Any] = []
+@dataclass
+class Citizen:
+    """A person on a phone: acts, then waits until the bot's answer shows what to do next."""
 
-    async def send() -> None:
-        receipt.extend(await person.press("Gửi ý kiến"))
+    fake: FakeBotApi
+    user: FakeUser
+    seen: int = 0
+    steps: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
-    await _timed(steps, "send", send)
-    return "DT-" in person.texts(receipt)[-1]
+    async def act(self, action: Awaitable[Injected], ready: Callable[[JSON], bool]) -> JSON:
+        """Inject one update and return the first new bot message that satisfies ``ready``."""
+        await action
+
+        def arrived() -> JSON | None:
+            new = self.fake.sent_messages(self.user)[self.seen :]
+            found = next((m for m in new if ready(m)), None)
+            if found is not None:
+                self.seen += len(new)
+            return found
+
+        return await self.fake.wait_chat(self.user, arrived, WAIT)
+
+    async def timed(
+        self, step: str, action: Awaitable[Injected], ready: Callable[[JSON], bool]
+    ) -> JSON:
+        started = time.perf_counter()
+        message = await self.act(action, ready)
+        self.steps[step].append(time.perf_counter() - started)
+        return message
+
+    def press(self, message: JSON, label: str) -> Awaitable[Injected]:
+        button = next(b for b in _buttons(message) if label in b["text"])
+        return self.fake.press_button(self.user, message, button["callback_data"])
+
+    async def onboard(self) -> None:
+        villages = await self.act(self.fake.send_command(self.user, "start"), _has_button("Bảo"))
+        privacy = await self.act(self.press(villages, "Bảo Tân"), _has_button("đồng ý"))
+        await self.act(self.press(privacy, "đồng ý"), lambda m: True)
+
+    async def submit(self, text: str) -> bool:
+        await self.timed("gopy", self.fake.send_command(self.user, "gopy"), _has_button("Hủy"))
+        topics = await self.timed(
+            "text", self.fake.send_text(self.user, text), _has_button("Đúng rồi")
+        )
+        privacy = await self.timed("topics", self.press(topics, "Đúng rồi"), _has_button("Ẩn tên"))
+        review = await self.timed("anonymity", self.press(privacy, "Ẩn tên"), _has_button("Gửi"))
+        receipt = await self.timed(
+            "send", self.press(review, "Gửi ý kiến"), lambda m: "DT-" in str(m.get("text"))
+        )
+        return "DT-" in str(receipt.get("text"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _proc_figures(pid: int) -> dict[str, float]:
+    """Peak RSS (MB) and CPU seconds of a live process, from /proc."""
+    status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return {"peak_rss_mb": round(peak_kb / 1024, 1), "cpu_seconds": cpu}
+
+
+@asynccontextmanager
+async def serve_process(fake: FakeBotApi, db_url: str, rate: int, log: Path) -> AsyncIterator[int]:
+    """``ydan serve`` polling ``fake``; yields its pid once it polls."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(REPO),
+        "PTB_TIMEDELTA": "1",
+        "YDAN_DATABASE_URL": db_url,
+        "YDAN_TELEGRAM_TOKEN": fake.token,
+        "YDAN_TELEGRAM_BASE_URL": fake.base_url,
+        "YDAN_TELEGRAM_BASE_FILE_URL": fake.base_file_url,
+        "YDAN_WEB_PORT": str(_free_port()),
+        "YDAN_TELEGRAM_RATE": str(rate),
+        "YDAN_LOG_LEVEL": "WARNING",
+    }
+    cli = (sys.executable, "-m", "bot.cli")
+    demo = await asyncio.create_subprocess_exec(*cli, "demo", env=env, cwd=log.parent)
+    if await demo.wait() != 0:
+        raise RuntimeError("ydan demo failed")
+    with log.open("wb") as stderr:
+        process = await asyncio.create_subprocess_exec(
+            *cli, "serve", env=env, cwd=log.parent, stderr=stderr
+        )
+        try:
+            await fake.wait_for(lambda: fake.calls("getUpdates"), timeout=60)
+            yield process.pid
+        finally:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), timeout=60)
+
+
+async def _in_process_bot(fake: FakeBotApi, db_url: str) -> AsyncIterator[None]:
+    from nlp.tagger import load_tagger
+    from storage.clock import SystemClock
+    from tests.e2e.harness import bot_under_test
+
+    async with bot_under_test(fake, db_url, tagger=load_tagger(), clock=SystemClock()):
+        yield
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -79,73 +175,88 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-class _ErrorCounter(logging.Handler):
-    """Counts error logs (e.g. "database is locked") while the benchmark runs."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.count = 0
-        self.locked = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-        text = record.getMessage() + (str(record.exc_info[1]) if record.exc_info else "")
-        self.locked += "database is locked" in text
-
-
-async def run(citizens: int, db_url: str) -> dict[str, Any]:
-    errors = _ErrorCounter()
-    logging.getLogger().addHandler(errors)
-    tagger = load_tagger()
-    async with (
-        FakeBotApi() as fake,
-        bot_under_test(fake, db_url, tagger=tagger, clock=SystemClock()) as bot,
-    ):
-        people = [bot.person(300_000 + i, f"Dân {i}") for i in range(citizens)]
-        await asyncio.gather(*(p.onboard() for p in people))
-        steps: dict[str, list[float]] = defaultdict(list)
-        started = time.perf_counter()
-        results = await asyncio.gather(
-            *(_submit(p, TEXTS[i % len(TEXTS)], steps) for i, p in enumerate(people))
-        )
-        elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {
+async def run(citizens: int, db_url: str, workdir: Path, rate: int, in_process: bool) -> JSON:
+    log = workdir / "serve.log"
+    async with FakeBotApi() as fake:
+        people = [Citizen(fake, FakeUser(300_000 + i, f"Dân {i}")) for i in range(citizens)]
+        if in_process:
+            await _prepare_demo(db_url)
+            bot = asynccontextmanager(_in_process_bot)(fake, db_url)
+        else:
+            bot = serve_process(fake, db_url, rate, log)
+        async with bot as pid:
+            await asyncio.gather(*(p.onboard() for p in people))
+            before = _proc_figures(pid) if pid else {}
+            own_cpu = time.process_time()
+            started = time.perf_counter()
+            results = await asyncio.gather(
+                *(p.submit(TEXTS[i % len(TEXTS)]) for i, p in enumerate(people))
+            )
+            elapsed = time.perf_counter() - started
+            own_cpu = time.process_time() - own_cpu
+            after = _proc_figures(pid) if pid else {}
+    steps: dict[str, list[float]] = defaultdict(list)
+    for person in people:
+        for name, values in person.steps.items():
+            steps[name].extend(values)
+    completed = sum(results)
+    served = log.read_text(errors="replace") if log.exists() else ""
+    figures: JSON = {
+        "mode": "in-process" if in_process else "serve process",
         "citizens": citizens,
-        "completed": sum(results),
+        "completed": completed,
         "seconds": round(elapsed, 2),
-        "submissions_per_sec": round(sum(results) / elapsed, 1),
+        "submissions_per_sec": round(completed / elapsed, 1),
         "steps_ms": {
             name: {"p50": round(statistics.median(v) * 1000, 1), "p95": round(_pct(v, 0.95), 1)}
             for name, v in steps.items()
         },
-        "peak_rss_mb": round(peak_mb, 1),
-        "errors_logged": errors.count,
-        "database_locked_errors": errors.locked,
+        "simulator_cpu_seconds": round(own_cpu, 2),
     }
-
-
-async def main(citizens: int, backend: str) -> None:
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-            db = Database(url)
-            await upgrade(db.engine)
-            await db.dispose()
-            result = await run(citizens, url)
+    if after:
+        figures |= {
+            "serve_peak_rss_mb": after["peak_rss_mb"],
+            "serve_cpu_seconds": round(after["cpu_seconds"] - before["cpu_seconds"], 2),
+            "serve_cpu_ms_per_submission": round(
+                1000 * (after["cpu_seconds"] - before["cpu_seconds"]) / max(completed, 1), 2
+            ),
+            "serve_error_lines": sum(" ERROR " in line for line in served.splitlines()),
+        }
     else:
-        name = f"ydan_bench_{secrets.token_hex(4)}"
-        admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/test")
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-            db = Database(url)
-            await upgrade(db.engine)
-            await db.dispose()
-            result = await run(citizens, url)
-        finally:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.close()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        figures["peak_rss_mb"] = round(peak, 1)
+    figures["database_locked_errors"] = served.count("database is locked")
+    return figures
+
+
+async def _prepare_demo(db_url: str) -> None:
+    from bot.demo import load_demo
+    from storage.database import Database
+    from storage.migrate import upgrade
+
+    db = Database(db_url)
+    await upgrade(db.engine)
+    async with db.transaction() as session:
+        await load_demo(session)
+    await db.dispose()
+
+
+async def main(citizens: int, backend: str, rate: int, in_process: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        if backend == "sqlite":
+            url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+            result = await run(citizens, url, workdir, rate, in_process)
+        else:
+            name = f"ydan_bench_{secrets.token_hex(4)}"
+            admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/test")
+            await admin.execute(f'CREATE DATABASE "{name}"')
+            try:
+                url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+                result = await run(citizens, url, workdir, rate, in_process)
+            finally:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await admin.close()
     print(json.dumps({"backend": backend, **result}, ensure_ascii=False, indent=2))
 
 
@@ -153,5 +264,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--citizens", type=int, default=200)
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--rate", type=int, default=1000, help="serve's outbound messages/s")
+    parser.add_argument("--in-process", action="store_true")
     args = parser.parse_args()
-    asyncio.run(main(args.citizens, args.db))
+    asyncio.run(main(args.citizens, args.db, args.rate, args.in_process))

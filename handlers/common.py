@@ -71,7 +71,6 @@ async def set_language(ctx: Ctx) -> None:
         ctx.say(ctx.t("error.button_invalid"))
         return
     ctx.data["_lang"] = ctx.arg
-    ctx.save_data()
     if ctx.person is not None:
         ctx.person.locale = ctx.arg
     if ctx.onboarded:
@@ -107,7 +106,6 @@ async def forget_yes(ctx: Ctx) -> None:
     await erase_person(ctx.session, ctx.person, ctx.now)
     ctx.clear_flow()
     ctx.state.data = {}
-    ctx.save_data()
     ctx.say(ctx.t("forget.done"), remove_menu=True)
 
 

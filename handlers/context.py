@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import flag_modified
 
 from handlers.events import (
     Button,
@@ -20,7 +19,8 @@ from handlers.events import (
 from handlers.router import Router
 from handlers.services import Services
 from locales import Translator
-from storage.models import ConversationState, Membership, Person, Role
+from storage.models import Membership, Person, Role
+from storage.repo.conversations import ChatState
 from storage.repo.people import active_memberships
 
 # Button data is "<nonce>|<action>|<argument>"; LASTING marks buttons not tied to one step.
@@ -39,7 +39,7 @@ class Ctx:
         router: Router,
         session: AsyncSession,
         event: InboundEvent,
-        state: ConversationState,
+        state: ChatState,
         person: Person | None,
     ) -> None:
         self.services = services
@@ -119,9 +119,6 @@ class Ctx:
     def data(self) -> dict[str, Any]:
         return self.state.data
 
-    def save_data(self) -> None:
-        flag_modified(self.state, "data")
-
     def set_step(self, flow: str, step: str, **updates: Any) -> None:
         """Move to ``step``; earlier buttons become stale."""
         self.state.flow = flow
@@ -129,7 +126,6 @@ class Ctx:
         self.state.nonce = new_nonce()
         if updates:
             self.data.update(updates)
-        self.save_data()
 
     def start_flow(self, flow: str, step: str, **values: Any) -> None:
         kept = {k: v for k, v in self.data.items() if k.startswith("_")}
@@ -141,7 +137,6 @@ class Ctx:
         self.state.step = None
         self.state.nonce = new_nonce()
         self.state.data = {k: v for k, v in self.data.items() if k.startswith("_")}
-        self.save_data()
 
     async def reprompt(self) -> None:
         """Ask again for what the current step waits for, so nothing entered is lost."""

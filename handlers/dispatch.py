@@ -20,7 +20,6 @@ def _flooded(ctx: Ctx) -> bool:
         ctx.say(ctx.t("error.flood"))
         warned = True
     ctx.data["_flood"] = [start, count, warned]
-    ctx.save_data()
     return bool(flooded)
 
 

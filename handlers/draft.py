@@ -43,7 +43,6 @@ def check_text(ctx: Ctx, text: str) -> str | None:
 
 def add_text(ctx: Ctx, text: str) -> None:
     ctx.data.setdefault("parts", []).append(text.strip())
-    ctx.save_data()
 
 
 def media_problem(ctx: Ctx, media: Media) -> str | None:
@@ -65,13 +64,11 @@ def add_media(ctx: Ctx, media: Media) -> None:
         "size": media.size,
     }
     ctx.data.setdefault("attachments", []).append(item)
-    ctx.save_data()
 
 
 def add_location(ctx: Ctx, location: Location) -> None:
     item = {"kind": "location", "latitude": location.latitude, "longitude": location.longitude}
     ctx.data.setdefault("attachments", []).append(item)
-    ctx.save_data()
 
 
 def attachment_summary(ctx: Ctx) -> str:
@@ -95,7 +92,6 @@ def analyse(ctx: Ctx) -> None:
     ctx.data["uncertain"] = result.uncertain
     if not ctx.data.get("topics_by_person"):
         ctx.data["topics"] = list(result.topics) or [result.primary]
-    ctx.save_data()
 
 
 def topic_labels(ctx: Ctx, topics: list[str]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Ctx, new_nonce
@@ -19,7 +19,7 @@ from handlers.events import InboundEvent, Outcome, OutText
 from handlers.keyedlock import KeyedLock
 from handlers.router import Router
 from handlers.services import Services
-from storage.models import ConversationState
+from storage.repo.conversations import load_chat_state, save_chat_state
 from storage.repo.people import person_by_identity
 from storage.types import UtcDateTime
 
@@ -42,23 +42,6 @@ async def _first_delivery(
         _RECORD_UPDATE, {"channel": channel, "update_id": update_id, "processed_at": now}
     )
     return result.scalar_one_or_none() is not None
-
-
-async def _load_state(
-    session: AsyncSession, channel: str, chat_id: str, now: datetime
-) -> ConversationState:
-    state = await session.scalar(
-        select(ConversationState).where(
-            ConversationState.channel == channel, ConversationState.chat_id == chat_id
-        )
-    )
-    if state is None:
-        state = ConversationState(
-            channel=channel, chat_id=chat_id, data={}, nonce=new_nonce(), updated_at=now
-        )
-        session.add(state)
-        await session.flush()
-    return state
 
 
 class Engine:
@@ -93,7 +76,9 @@ class Engine:
             ):
                 log.info("duplicate update %s ignored", event.update_id)
                 return Outcome(duplicate=True)
-            state = await _load_state(session, event.chat.channel, event.chat.chat_id, now)
+            state = await load_chat_state(
+                session, event.chat.channel, event.chat.chat_id, now=now, nonce=new_nonce()
+            )
             person = await person_by_identity(session, event.chat.channel, event.sender.external_id)
             if person is not None and person.unreachable:
                 # They wrote to us, so the chat works again: resume proactive messages.
@@ -105,4 +90,5 @@ class Engine:
             await dispatch(ctx, self.router)
             state.updated_at = now
             state.reminded_at = None
+            await save_chat_state(session, state)
             return Outcome(ctx.replies)

@@ -195,7 +195,6 @@ async def toggle_topic(ctx: Ctx) -> None:
     ctx.data["topics"] = topics
     ctx.data["topics_by_person"] = True
     # A new nonce per toggle would make the other topic buttons stale: keep the step as it is.
-    ctx.save_data()
     await ctx.reprompt()
 
 
@@ -270,7 +269,6 @@ async def _take_contact(ctx: Ctx) -> None:
         ctx.say(ctx.t("intake.contact_not_own"))
     else:
         ctx.data["phone"] = contact.phone
-        ctx.save_data()
         if ctx.person is not None:
             ctx.person.phone = contact.phone
         ctx.say(ctx.t("intake.phone_saved"), menu=main_menu(ctx))

@@ -147,7 +147,6 @@ router.buttons_only(FLOW, "privacy")
 async def privacy_declined(ctx: Ctx) -> None:
     ctx.clear_flow()
     ctx.data.pop("_invite", None)
-    ctx.save_data()
     ctx.say(ctx.t("privacy.declined"), remove_menu=True)
 
 

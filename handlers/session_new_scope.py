@@ -59,7 +59,6 @@ async def toggle_village(ctx: Ctx) -> None:
         ctx.say(ctx.t("error.button_invalid"))
     # Toggling keeps the step (and its nonce): the other village buttons must stay valid.
     ctx.data["village_ids"] = chosen
-    ctx.save_data()
     await ctx.reprompt()
 
 
@@ -75,7 +74,6 @@ async def _typed_villages(ctx: Ctx, text: str) -> None:
         ctx.say(ctx.t("session.villages_not_found"))
     else:
         ctx.data["village_ids"] = sorted(set(chosen))
-        ctx.save_data()
     await ctx.reprompt()
 
 
@@ -115,7 +113,6 @@ async def toggle_topic(ctx: Ctx) -> None:
         topics = [t for t in ctx.data.get("topics", []) if t in draft.TOPIC_CODES]
         topics = [t for t in topics if t != ctx.arg] if ctx.arg in topics else [*topics, ctx.arg]
         ctx.data["topics"] = topics
-        ctx.save_data()
     await ctx.reprompt()
 
 

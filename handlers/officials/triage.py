@@ -114,7 +114,6 @@ async def _deliver(ctx: Ctx, data: TriageData, slug: str, viewer: Viewer) -> Non
     token = secrets.token_hex(3)
     group_codes = [list(group.codes) for group in chat.groups[:GROUP_BUTTONS]]
     ctx.data[STATE] = {"id": token, "pages": pages, "groups": group_codes}
-    ctx.save_data()
     ctx.say(pages[0], _nav(ctx, token, 0, len(pages)))
     day = local_date(ctx.now, ctx.services.timezone)
     caption = ctx.t("triage.file_caption", title=data.title)

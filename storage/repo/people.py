@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -28,14 +28,23 @@ async def find_identity(
     )
 
 
+# Built once: this runs on every update, and building the statement cost more than running it.
+_PERSON_BY_IDENTITY = (
+    select(Person)
+    .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
+    .where(
+        ChannelIdentity.channel == bindparam("channel"),
+        ChannelIdentity.external_id == bindparam("external_id"),
+    )
+)
+
+
 async def person_by_identity(
     session: AsyncSession, channel: str, external_id: str
 ) -> Person | None:
     """The person behind a channel account, in one query."""
     return await session.scalar(
-        select(Person)
-        .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
-        .where(ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id)
+        _PERSON_BY_IDENTITY, {"channel": channel, "external_id": external_id}
     )
 
 

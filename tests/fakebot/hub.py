@@ -76,6 +76,9 @@ class Hub:
         self.delivery_times: list[float] = []  # clock() of every message the bot got through
         self.count_429 = 0
         self.session: aiohttp.ClientSession | None = None  # for webhook deliveries
+        # Waiters on one chat: woken by that chat's changes only, so hundreds of simulated
+        # people waiting at once cost nothing per unrelated Bot API call.
+        self._chat_waiters: dict[int, list[asyncio.Future[None]]] = {}
 
     def date(self) -> int:
         return int(self.now())
@@ -99,6 +102,30 @@ class Hub:
                     f"last bot calls:\n  {recent}"
                 ) from None
         assert result is not None  # wait_for only returns a truthy value
+        return result
+
+    def chat_changed(self, chat_id: int) -> None:
+        for waiter in self._chat_waiters.pop(chat_id, []):
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def wait_chat(
+        self, chat_id: int, predicate: Callable[[], T | None], timeout: float, what: str = ""
+    ) -> T:
+        """First truthy value of ``predicate``, re-checked whenever chat ``chat_id`` changes."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not (result := predicate()):
+            waiter = loop.create_future()
+            self._chat_waiters.setdefault(chat_id, []).append(waiter)
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await waiter
+            except TimeoutError:
+                raise TimeoutError(
+                    f"fake Telegram: gave up after {timeout}s waiting in chat {chat_id} "
+                    f"for {what or predicate!r}"
+                ) from None
         return result
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:

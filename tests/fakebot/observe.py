@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from tests.fakebot.botstate import BotState, ChatEvent, ChatState, WebhookConfig
 from tests.fakebot.factories import FakeGroup, FakeUser
@@ -20,6 +21,7 @@ from tests.fakebot.hub import Hub
 from tests.fakebot.users import Injected
 
 JSON = dict[str, Any]
+T = TypeVar("T")
 ChatRef = int | FakeUser | FakeGroup
 
 
@@ -142,6 +144,13 @@ class Observations:
 
     def duplicates(self) -> dict[tuple[int, str], int]:
         return {key: n for key, n in self.message_counts().items() if n > 1}
+
+    async def wait_chat(
+        self, chat: ChatRef, predicate: Callable[[], T | None], timeout: float = 10.0
+    ) -> T:
+        """First truthy value of ``predicate``, re-checked only when the bot acts on this chat
+        (a send, an edit, a callback answer): cheap with many chats waiting at once."""
+        return await self._hub.wait_chat(chat_id_of(chat), predicate, timeout)
 
     async def next_message(self, chat: ChatRef, timeout: float = 10.0) -> JSON:
         """The next bot message in the chat not yet returned by next_message (waits for it)."""

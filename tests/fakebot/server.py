@@ -293,7 +293,18 @@ class FakeBotApi(FakeBot):
                 await self._hub.notify()
             raise
         await self._hub.notify()
+        chat_id = self._chat_of(record)
+        if chat_id is not None:
+            self._hub.chat_changed(chat_id)
         return response
+
+    def _chat_of(self, record: ApiRequest) -> int | None:
+        chat_id = record.params.get("chat_id")
+        if record.method == "answerCallbackQuery":
+            state = self._states.get(record.token)
+            query = state.callback_queries.get(str(record.params.get("callback_query_id")))
+            chat_id = ((query or {}).get("message") or {}).get("chat", {}).get("id")
+        return chat_id if isinstance(chat_id, int) else None
 
     async def _process(
         self, record: ApiRequest, entry: tuple[str, Method] | None
