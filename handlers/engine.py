@@ -38,7 +38,9 @@ _RECORD_UPDATE = text(
 async def _first_delivery(
     session: AsyncSession, channel: str, update_id: str, now: datetime
 ) -> bool:
-    result = await session.execute(
+    # On the connection, not the session: the ORM's execution path is not needed here.
+    connection = await session.connection()
+    result = await connection.execute(
         _RECORD_UPDATE, {"channel": channel, "update_id": update_id, "processed_at": now}
     )
     return result.scalar_one_or_none() is not None

@@ -12,16 +12,9 @@ from handlers.context import Ctx
 from handlers.notify import notify_person, officials_of, text_payload
 from scheduler.commune_calendar import CommuneSettingsError, timeline_for
 from scheduler.deadlines import Timeline
-from storage.models import Commune, Concern, ConcernStatus, Person, Role, Village
-from storage.repo.concerns import (
-    AttachmentDraft,
-    ConcernDraft,
-    add_event,
-    count_since,
-    create_concern,
-    recent_same_text,
-)
-from storage.repo.sessions import upcoming_for_village
+from storage.models import Commune, Concern, Person, Role, Village
+from storage.repo.concerns import AttachmentDraft, ConcernDraft, create_concern, recent_by_submitter
+from storage.repo.sessions import next_session_for_village
 
 
 def spoken_code(code: str) -> str:
@@ -48,16 +41,14 @@ async def submit_draft(ctx: Ctx, *, allow_duplicate: bool) -> None:
         await ctx.reprompt()
         return
     limits = ctx.services.limits
-    if (
-        await count_since(ctx.session, person.id, ctx.now - timedelta(hours=1))
-        >= limits.concerns_per_hour
-    ):
+    hour_ago = ctx.now - timedelta(hours=1)
+    duplicate_since = ctx.now - limits.duplicate_window
+    recent = await recent_by_submitter(ctx.session, person.id, min(hour_ago, duplicate_since))
+    if sum(c.created_at >= hour_ago for c in recent) >= limits.concerns_per_hour:
         ctx.say(ctx.t("intake.throttled", limit=limits.concerns_per_hour))
         return
     if not allow_duplicate:
-        same = await recent_same_text(
-            ctx.session, person.id, text, ctx.now - limits.duplicate_window
-        )
+        same = next((c for c in recent if c.text == text and c.created_at >= duplicate_since), None)
         if same is not None:
             ctx.set_step("intake", "dup", dup_code=same.code)
             await ctx.reprompt()
@@ -73,6 +64,13 @@ async def submit_draft(ctx: Ctx, *, allow_duplicate: bool) -> None:
     scores = ctx.data.get("scores", {})
     source = "citizen" if ctx.data.get("topics_by_person") else "model"
     flags = ctx.data.get("flags", {})
+    legal_complaint = bool(flags.get("legal_complaint"))
+    # A petition under the law is recorded but never put on a dialogue's agenda.
+    upcoming = (
+        None
+        if legal_complaint
+        else await next_session_for_village(ctx.session, village_id, commune.id, ctx.now)
+    )
     concern = await create_concern(
         ctx.session,
         ConcernDraft(
@@ -82,7 +80,7 @@ async def submit_draft(ctx: Ctx, *, allow_duplicate: bool) -> None:
             channel=ctx.event.chat.channel,
             text=text,
             topics=[(t, scores.get(t), source) for t in topics],
-            legal_complaint=bool(flags.get("legal_complaint")),
+            legal_complaint=legal_complaint,
             urgent=bool(flags.get("urgent")),
             abusive=bool(flags.get("abusive")),
             show_name=bool(ctx.data.get("show_name")),
@@ -90,26 +88,22 @@ async def submit_draft(ctx: Ctx, *, allow_duplicate: bool) -> None:
             on_behalf_name=proxy.get("name") if proxy else None,
             on_behalf_phone=proxy.get("phone") if proxy else None,
             attachments=[AttachmentDraft(**a) for a in ctx.data.get("attachments", [])],
+            session_id=upcoming.id if upcoming is not None else None,
         ),
         code_prefix=commune.code_prefix,
         now=ctx.now,
     )
     if proxy:
         concern.on_behalf_person_id = await _villager_by_phone(ctx, proxy.get("phone"))
-    sessions = await upcoming_for_village(ctx.session, village_id, commune.id, ctx.now, limit=1)
-    if sessions and not concern.legal_complaint:
-        concern.session_id = sessions[0].id
-        add_event(concern, ConcernStatus.ON_AGENDA, ctx.now, note=str(sessions[0].id))
     ctx.clear_flow()
     # One message with everything the person needs to know next: fewer pings on an old phone.
     parts = [ctx.t("intake.received", code=concern.code, spoken=spoken_code(concern.code))]
     if concern.legal_complaint:
         parts.append(ctx.t("intake.legal_complaint", commune=commune.name))
-    if sessions and not concern.legal_complaint:
-        session = sessions[0]
-        when = ctx.local(session.starts_at).strftime("%H:%M %d/%m/%Y")
-        venue = session.venue or session.online_link or ""
-        parts.append(ctx.t("intake.next_session", title=session.title, when=when, venue=venue))
+    if upcoming is not None:
+        when = ctx.local(upcoming.starts_at).strftime("%H:%M %d/%m/%Y")
+        venue = upcoming.venue or upcoming.online_link or ""
+        parts.append(ctx.t("intake.next_session", title=upcoming.title, when=when, venue=venue))
     else:
         parts.append(ctx.t("intake.no_session_yet"))
     try:

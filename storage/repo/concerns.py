@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,19 +38,26 @@ def parse_code(raw: str) -> str:
     return format_code(letters, int(digits[:2]), int(digits[2:]))
 
 
-async def next_code(session: AsyncSession, prefix: str, year: int) -> str:
-    """Atomically take the next number for ``prefix`` in ``year``."""
-    dialect = session.get_bind().dialect.name
+def _next_number(dialect: str) -> Any:
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
+    return (
         insert(CodeCounter)
-        .values(prefix=prefix, year=year, last=1)
+        .values(prefix=bindparam("prefix"), year=bindparam("year"), last=1)
         .on_conflict_do_update(
             index_elements=["prefix", "year"], set_={"last": CodeCounter.last + 1}
         )
         .returning(CodeCounter.last)
     )
-    number = (await session.execute(stmt)).scalar_one()
+
+
+# Built once per dialect: every submission takes a number.
+_NEXT_NUMBER = {dialect: _next_number(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+async def next_code(session: AsyncSession, prefix: str, year: int) -> str:
+    """Atomically take the next number for ``prefix`` in ``year``."""
+    stmt = _NEXT_NUMBER[session.get_bind().dialect.name]
+    number = (await session.execute(stmt, {"prefix": prefix, "year": year})).scalar_one()
     return format_code(prefix, year, number)
 
 
@@ -80,6 +88,8 @@ class ConcernDraft:
     on_behalf_name: str | None = None
     on_behalf_phone: str | None = None
     attachments: Sequence[AttachmentDraft] = ()
+    # The session whose agenda takes the concern at once, if one is coming up.
+    session_id: int | None = None
 
 
 async def create_concern(
@@ -110,6 +120,9 @@ async def create_concern(
         ConcernEvent(status=ConcernStatus.RECEIVED, at=now, actor_id=draft.submitter_id),
         ConcernEvent(status=ConcernStatus.CLASSIFIED, at=now),
     ]
+    if draft.session_id is not None:
+        concern.session_id = draft.session_id
+        add_event(concern, ConcernStatus.ON_AGENDA, now, note=str(draft.session_id))
     concern.attachments = [
         Attachment(
             kind=a.kind,
@@ -151,29 +164,23 @@ async def list_by_submitter(
     return list(rows.all())
 
 
-async def count_since(session: AsyncSession, person_id: int, since: datetime) -> int:
-    return (
-        await session.scalar(
-            select(func.count())
-            .select_from(Concern)
-            .where(Concern.submitter_id == person_id, Concern.created_at >= since)
-        )
-    ) or 0
+@dataclass(frozen=True)
+class RecentConcern:
+    code: str
+    text: str
+    created_at: datetime
 
 
-async def recent_same_text(
-    session: AsyncSession, person_id: int, text: str, since: datetime
-) -> Concern | None:
-    return await session.scalar(
-        select(Concern)
-        .where(
-            Concern.submitter_id == person_id,
-            Concern.created_at >= since,
-            Concern.text == text,
-        )
+async def recent_by_submitter(
+    session: AsyncSession, person_id: int, since: datetime
+) -> list[RecentConcern]:
+    """The person's concerns since ``since``, newest first (few: submissions are throttled)."""
+    rows = await session.execute(
+        select(Concern.code, Concern.text, Concern.created_at)
+        .where(Concern.submitter_id == person_id, Concern.created_at >= since)
         .order_by(Concern.id.desc())
-        .limit(1)
     )
+    return [RecentConcern(r.code, r.text, r.created_at) for r in rows]
 
 
 def add_event(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -30,26 +30,36 @@ AGENDA_CANDIDATES = (ConcernStatus.RECEIVED, ConcernStatus.CLASSIFIED, ConcernSt
 MOVABLE = (*AGENDA_CANDIDATES, ConcernStatus.ON_AGENDA)
 
 
+def _covers(village_id: int) -> ColumnElement[bool]:
+    """The session covers the village: it names it, or it names none (commune-wide)."""
+    named = select(SessionVillage.village_id).where(SessionVillage.session_id == DialogueSession.id)
+    return or_(~named.exists(), named.where(SessionVillage.village_id == village_id).exists())
+
+
+def _upcoming(village_id: int | None, commune_id: int, now: datetime) -> Select[DialogueSession]:
+    stmt = select(DialogueSession).where(
+        DialogueSession.commune_id == commune_id,
+        DialogueSession.starts_at > now,
+        DialogueSession.status.in_(UPCOMING),
+    )
+    if village_id is not None:
+        stmt = stmt.where(_covers(village_id))
+    return stmt.order_by(DialogueSession.starts_at, DialogueSession.id)
+
+
 async def upcoming_for_village(
     session: AsyncSession, village_id: int | None, commune_id: int, now: datetime, limit: int = 5
 ) -> list[DialogueSession]:
-    """Sessions still to come that cover the village (commune-wide ones cover every village)."""
-    stmt = (
-        select(DialogueSession)
-        .where(
-            DialogueSession.commune_id == commune_id,
-            DialogueSession.starts_at > now,
-            DialogueSession.status.in_(UPCOMING),
-        )
-        .options(selectinload(DialogueSession.villages))
-        .order_by(DialogueSession.starts_at)
-    )
-    rows = list((await session.scalars(stmt)).all())
-    if village_id is None:
-        return rows[:limit]
-    return [s for s in rows if not s.villages or any(v.id == village_id for v in s.villages)][
-        :limit
-    ]
+    """Sessions still to come that cover the village, with their villages loaded."""
+    stmt = _upcoming(village_id, commune_id, now).options(selectinload(DialogueSession.villages))
+    return list((await session.scalars(stmt.limit(limit))).all())
+
+
+async def next_session_for_village(
+    session: AsyncSession, village_id: int | None, commune_id: int, now: datetime
+) -> DialogueSession | None:
+    """The first session to come that covers the village, in one query (villages not loaded)."""
+    return await session.scalar(_upcoming(village_id, commune_id, now).limit(1))
 
 
 async def sessions_covering(session: AsyncSession, village_id: int) -> list[int]:
