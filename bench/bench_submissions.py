@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import resource
 import secrets
@@ -161,13 +162,29 @@ async def serve_process(fake: FakeBotApi, db_url: str, rate: int, log: Path) -> 
             await asyncio.wait_for(process.wait(), timeout=60)
 
 
-async def _in_process_bot(fake: FakeBotApi, db_url: str) -> AsyncIterator[None]:
+@asynccontextmanager
+async def in_process_bot(fake: FakeBotApi, db_url: str) -> AsyncIterator[None]:
+    """The bot inside this process (migrated database, demo commune loaded)."""
     from nlp.tagger import load_tagger
     from storage.clock import SystemClock
     from tests.e2e.harness import bot_under_test
 
     async with bot_under_test(fake, db_url, tagger=load_tagger(), clock=SystemClock()):
-        yield
+        yield None
+
+
+class ErrorCounter(logging.Handler):
+    """Counts error logs, and "database is locked" among them, of a bot run in this process."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+        self.locked = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        text = record.getMessage() + (str(record.exc_info[1]) if record.exc_info else "")
+        self.locked += "database is locked" in text
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -177,13 +194,11 @@ def _pct(values: list[float], q: float) -> float:
 
 async def run(citizens: int, db_url: str, workdir: Path, rate: int, in_process: bool) -> JSON:
     log = workdir / "serve.log"
+    errors = ErrorCounter()
+    logging.getLogger().addHandler(errors)
     async with FakeBotApi() as fake:
         people = [Citizen(fake, FakeUser(300_000 + i, f"Dân {i}")) for i in range(citizens)]
-        if in_process:
-            await _prepare_demo(db_url)
-            bot = asynccontextmanager(_in_process_bot)(fake, db_url)
-        else:
-            bot = serve_process(fake, db_url, rate, log)
+        bot = in_process_bot(fake, db_url) if in_process else serve_process(fake, db_url, rate, log)
         async with bot as pid:
             await asyncio.gather(*(p.onboard() for p in people))
             before = _proc_figures(pid) if pid else {}
@@ -222,23 +237,13 @@ async def run(citizens: int, db_url: str, workdir: Path, rate: int, in_process: 
             ),
             "serve_error_lines": sum(" ERROR " in line for line in served.splitlines()),
         }
+        figures["database_locked_errors"] = served.count("database is locked")
     else:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         figures["peak_rss_mb"] = round(peak, 1)
-    figures["database_locked_errors"] = served.count("database is locked")
+        figures["errors_logged"] = errors.count
+        figures["database_locked_errors"] = errors.locked
     return figures
-
-
-async def _prepare_demo(db_url: str) -> None:
-    from bot.demo import load_demo
-    from storage.database import Database
-    from storage.migrate import upgrade
-
-    db = Database(db_url)
-    await upgrade(db.engine)
-    async with db.transaction() as session:
-        await load_demo(session)
-    await db.dispose()
 
 
 async def main(citizens: int, backend: str, rate: int, in_process: bool) -> None:
