@@ -14,7 +14,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
-from nlp.examples import Example, read_jsonl
+from nlp.examples import DataFileError, Example, read_jsonl
 from nlp.tagger import Tagger, TagResult, load_tagger, packaged_model_dir
 from nlp.topics import TOPICS
 
@@ -138,10 +138,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "classify":
         return classify(sys.stdin, sys.stdout, args.jsonl, args.model_dir)
-    if args.command == "train":
-        extra = list(read_jsonl(args.extra)) if args.extra else []
-        return train(extra, args.out_dir, sys.stdout, data_dir=args.data_dir)
-    return evaluate(sys.stdout, args.model_dir, data_dir=args.data_dir)
+    try:
+        if args.command == "train":
+            extra = list(read_jsonl(args.extra)) if args.extra else []
+            return train(extra, args.out_dir, sys.stdout, data_dir=args.data_dir)
+        return evaluate(sys.stdout, args.model_dir, data_dir=args.data_dir)
+    except DataFileError as exc:  # say which line, without a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

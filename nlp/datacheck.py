@@ -9,12 +9,11 @@ is malformed.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 
-from nlp.examples import Example, parse_example
+from nlp.examples import Example, parse_lines
 from nlp.grouping import GroupItem, group_similar
 from nlp.normalize import fold
 from nlp.topics import FLAGS, TOPICS
@@ -27,13 +26,11 @@ def parse_file(path: Path) -> tuple[list[Example], list[str]]:
     """(examples, problems) of one file; a problem names its line."""
     examples: list[Example] = []
     problems: list[str] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            examples.append(parse_example(json.loads(line)))
-        except (ValueError, AttributeError) as exc:
-            problems.append(f"{path.name}:{number}: {exc}")
+    for number, parsed in parse_lines(path):
+        if isinstance(parsed, ValueError):
+            problems.append(f"{path.name}:{number}: {parsed}")
+        else:
+            examples.append(parsed)
     return examples, problems
 
 

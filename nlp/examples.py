@@ -48,17 +48,28 @@ def parse_example(record: dict[str, object]) -> Example:
     )
 
 
-def read_jsonl(path: Path) -> Iterator[Example]:
-    """Examples of one file; malformed lines are skipped (files may still be being written)."""
+class DataFileError(ValueError):
+    """A line of a labelled data file that is not a valid example."""
+
+
+def parse_lines(path: Path) -> Iterator[tuple[int, Example | ValueError]]:
+    """(line number, example or the reason it is not one) for each non-blank line."""
     with path.open(encoding="utf-8") as handle:
-        for line in handle:
+        for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-                yield parse_example(record)
-            except (ValueError, AttributeError):
-                continue
+                yield number, parse_example(json.loads(line))
+            except (ValueError, AttributeError) as exc:
+                yield number, ValueError(str(exc))
+
+
+def read_jsonl(path: Path) -> Iterator[Example]:
+    """Examples of one file; a malformed line is an error naming the file and line."""
+    for number, parsed in parse_lines(path):
+        if isinstance(parsed, ValueError):
+            raise DataFileError(f"{path}:{number}: {parsed}")
+        yield parsed
 
 
 def read_all(paths: Iterable[Path]) -> list[Example]:
