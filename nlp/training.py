@@ -81,7 +81,7 @@ def _labels(examples: Sequence[Example], origin: list[int]) -> dict[str, Any]:
 
 
 def to_scipy(rows: SparseRows, n_features: int) -> Any:
-    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+    from scipy.sparse import csr_matrix
 
     return csr_matrix((rows.values, rows.indices, rows.indptr), shape=(rows.n_rows, n_features))
 
