@@ -12,15 +12,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from handlers.reports.conclusion_docx import render_conclusion_docx
-from handlers.reports.model import (
-    ConcernRow,
-    ConclusionData,
-    GroupRow,
-    PublicItem,
-    SpeakerRow,
-    StatsData,
-    TriageData,
-)
 from handlers.reports.public_page import render_public_page
 from handlers.reports.stats_text import render_stats_text
 from handlers.reports.stats_xlsx import render_stats_xlsx
@@ -29,6 +20,15 @@ from handlers.reports.triage_text import render_triage_pages
 from handlers.reports.triage_xlsx import render_triage_xlsx
 from locales import Catalogs
 from nlp.topics import TOPICS
+from storage.report_records import (
+    ConcernRow,
+    ConclusionData,
+    GroupRow,
+    PublicItem,
+    SpeakerRow,
+    StatsData,
+    TriageData,
+)
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
 TEXT = (

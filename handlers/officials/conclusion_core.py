@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.officials import files
 from handlers.officials.rules import commune_rules, local_date
-from handlers.reports.model import ConclusionData
 from locales import Catalogs
 from scheduler.deadlines import answer_due
 from storage.models import (
@@ -41,6 +40,7 @@ from storage.repo.reporting_conclusion import (
     conclusion_recipients,
     conclusion_rows,
 )
+from storage.report_records import ConclusionData
 
 _UNIT = re.compile(r"^(xã|phường|thị trấn|đặc khu)\s+", re.IGNORECASE)
 # Rows per INSERT batch: each carries the DOCX, so batches stay small.

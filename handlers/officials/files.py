@@ -7,8 +7,8 @@ import base64
 from datetime import date
 from typing import Any
 
-from handlers.reports.model import StatsData, TriageData
 from locales import Translator
+from storage.report_records import StatsData, TriageData
 
 DOCX = "docx"
 XLSX = "xlsx"

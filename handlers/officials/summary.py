@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from handlers.reports.model import ConcernRow, Count, GroupRow, TriageData
 from nlp.grouping import Group, GroupItem, group_similar
 from storage.repo.reporting import TriageInput
+from storage.report_records import ConcernRow, Count, GroupRow, TriageData
 
 # The chat version lists at most this many items a section, the printable DOCX this many (a
 # working paper for the host, not an archive: past a few hundred rows nobody reads it, and

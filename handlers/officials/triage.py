@@ -20,7 +20,6 @@ from handlers.officials.outcome import begin
 from handlers.officials.periods import last_days, parse_period
 from handlers.officials.rules import local_date
 from handlers.officials.summary import CHAT_LIMIT, build_triage, for_chat
-from handlers.reports.model import TriageData
 from handlers.reports.triage_text import render_triage_pages
 from handlers.router import Router
 from storage.models import Commune, DialogueSession
@@ -30,6 +29,7 @@ from storage.repo.reporting import (
     triage_input_for_session,
 )
 from storage.repo.sessions import upcoming_for_village
+from storage.report_records import TriageData
 
 router = Router()
 STATE = "_triage"  # kept in the conversation across flows, until the next summary replaces it

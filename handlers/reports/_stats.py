@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.reports.model import StatsData
+from storage.report_records import StatsData
 
 
 def stats_total(data: StatsData) -> int:

@@ -22,8 +22,8 @@ from handlers.reports._format import (
     topic_label,
     village_label,
 )
-from handlers.reports.model import ConcernRow, Count, GroupRow, SpeakerRow
 from locales import Translator
+from storage.report_records import ConcernRow, Count, GroupRow, SpeakerRow
 
 R = TypeVar("R")
 # A float is always a fraction, shown as a percentage.

@@ -30,8 +30,8 @@ from handlers.reports._format import (
     lower_first,
     one_line,
 )
-from handlers.reports.model import ConcernRow, ConclusionData
 from locales import Translator
+from storage.report_records import ConcernRow, ConclusionData
 
 MARGINS_MM = {"top_mm": 20.0, "bottom_mm": 20.0, "left_mm": 30.0, "right_mm": 15.0}
 BODY_PT = 14.0

@@ -24,9 +24,9 @@ from handlers.reports._format import (
     one_line,
     topic_label,
 )
-from handlers.reports.model import PublicItem
 from locales import Translator
 from nlp.topics import TOPICS
+from storage.report_records import PublicItem
 
 # Vietnamese phone numbers (0xx or +84, 9 to 12 digits with spaces, dots or dashes between) and
 # 12-digit citizen ID numbers, which start with 0 too. Money ("150.000.000") never starts with 0.

@@ -17,8 +17,8 @@ from handlers.reports._format import (
 )
 from handlers.reports._paging import Block, paginate
 from handlers.reports._stats import stats_total
-from handlers.reports.model import Count, StatsData
 from locales import Translator
+from storage.report_records import Count, StatsData
 
 
 def _counts(

@@ -15,8 +15,8 @@ from handlers.reports._format import (
 )
 from handlers.reports._stats import stats_total
 from handlers.reports._tables import Value, count_columns
-from handlers.reports.model import Count, StatsData
 from locales import Translator
+from storage.report_records import Count, StatsData
 
 
 def render_stats_xlsx(data: StatsData, t: Translator) -> bytes:

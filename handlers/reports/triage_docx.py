@@ -30,8 +30,8 @@ from handlers.reports._tables import (
     speaker_columns,
     values,
 )
-from handlers.reports.model import TriageData
 from locales import Translator
+from storage.report_records import TriageData
 
 BODY_PT = 13.0
 TABLE_PT = 11.0

@@ -21,8 +21,8 @@ from handlers.reports._format import (
     village_label,
 )
 from handlers.reports._paging import Block, paginate
-from handlers.reports.model import ConcernRow, Count, GroupRow, SpeakerRow, TriageData
 from locales import Translator
+from storage.report_records import ConcernRow, Count, GroupRow, SpeakerRow, TriageData
 
 # A concern's text is cut to this many characters: enough to recognise it, the rest is one
 # /tracuu away. Group texts are shorter because the group is what matters.

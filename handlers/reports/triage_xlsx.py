@@ -9,8 +9,8 @@ from __future__ import annotations
 from handlers.reports import _xlsx as xl
 from handlers.reports._format import one_line, topic_label, village_label
 from handlers.reports._tables import concern_columns, count_columns, group_columns, speaker_columns
-from handlers.reports.model import TriageData
 from locales import Translator
+from storage.report_records import TriageData
 
 
 def render_triage_xlsx(data: TriageData, t: Translator) -> bytes:

@@ -1,4 +1,4 @@
-"""Queries that fill the officials' report records (``handlers.reports.model``).
+"""Queries that fill the officials' report records (``storage.report_records``).
 
 They read plain columns (no ORM objects), because a triage summary may cover 100,000 concerns.
 Dates are local calendar dates in the commune's time zone; the bounds of a period are inclusive.
@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.reports.model import ConcernRow, PublicItem, SpeakerRow
 from storage.models import (
     OPEN_CONCERN_STATUSES,
     Answer,
@@ -35,6 +34,7 @@ from storage.models import (
     Village,
 )
 from storage.repo.assignments import AT_SESSION, WRITTEN
+from storage.report_records import ConcernRow, PublicItem, SpeakerRow
 
 # "Raised before and never settled": still open, or passed up and not yet answered.
 UNRESOLVED = (*OPEN_CONCERN_STATUSES, ConcernStatus.ESCALATED)

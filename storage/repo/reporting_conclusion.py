@@ -13,7 +13,6 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.reports.model import ConcernRow
 from storage.models import (
     Answer,
     Assignment,
@@ -26,6 +25,7 @@ from storage.models import (
 )
 from storage.repo.assignments import AT_SESSION, NOT_ACCEPTED
 from storage.repo.reporting import concern_rows
+from storage.report_records import ConcernRow
 
 _ANSWERED, _ASSIGNED, _ESCALATED, _REFUSED = range(4)
 

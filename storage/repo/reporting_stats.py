@@ -1,5 +1,5 @@
 """Statistics for a period: concerns by topic, village and status, and how punctually the
-assigned ones were answered (``handlers.reports.model.StatsData``)."""
+assigned ones were answered (``storage.report_records.StatsData``)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.reports.model import Count, StatsData
 from storage.models import Assignment, Commune, Concern, Village
 from storage.repo.reporting import day_start, local_date, village_filter
+from storage.report_records import Count, StatsData
 
 
 async def _counts(

@@ -14,7 +14,6 @@ from sqlalchemy import insert, select
 from bot.demo import load_demo
 from handlers.officials.summary import build_triage, for_chat
 from handlers.officials.triage_job import enqueue_triage_for_due_sessions
-from handlers.reports.model import ConcernRow
 from locales import Catalogs
 from scheduler.calendar import WorkingCalendar
 from scheduler.deadlines import Timeline, front_summary_date
@@ -30,6 +29,7 @@ from storage.models import (
 )
 from storage.repo.people import create_person, grant_role
 from storage.repo.reporting import TriageInput
+from storage.report_records import ConcernRow
 from tests.officials.seed import concern_rows
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

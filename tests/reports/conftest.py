@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from handlers.reports.model import (
+from locales import LOCALES_DIR, Catalogs, Translator
+from storage.report_records import (
     ConcernRow,
     ConclusionData,
     GroupRow,
@@ -23,7 +24,6 @@ from handlers.reports.model import (
     StatsData,
     TriageData,
 )
-from locales import LOCALES_DIR, Catalogs, Translator
 
 
 def _utc(year: int, month: int, day: int, hour: int = 3) -> datetime:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from handlers.reports import _xlsx
-from handlers.reports.model import DEPARTMENT_CODES, STATUS_CODES
 from locales import Catalogs, Translator
 from nlp.topics import TOPICS
 from storage.models import ConcernStatus, Department
+from storage.report_records import DEPARTMENT_CODES, STATUS_CODES
 
 PACKAGE = Path(__file__).resolve().parents[2] / "handlers" / "reports"
 _KEY_LITERAL = re.compile(r"""["']((?:report|public)\.[a-z0-9_.]+)["']""")

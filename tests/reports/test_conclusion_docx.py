@@ -17,8 +17,8 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 
 from handlers.reports.conclusion_docx import render_conclusion_docx
-from handlers.reports.model import ConclusionData
 from locales import Translator
+from storage.report_records import ConclusionData
 
 
 def _open(data: ConclusionData, t: Translator) -> Document:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 
-from handlers.reports.model import PublicItem
 from handlers.reports.public_page import render_public_page
 from locales import Translator
+from storage.report_records import PublicItem
 
 NOW = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
 VOID = {"meta", "br", "link", "img", "input", "hr"}

@@ -9,10 +9,10 @@ from datetime import datetime
 from openpyxl import load_workbook
 
 from handlers.reports._paging import utf16_len
-from handlers.reports.model import StatsData
 from handlers.reports.stats_text import render_stats_text
 from handlers.reports.stats_xlsx import render_stats_xlsx
 from locales import Translator
+from storage.report_records import StatsData
 
 
 def test_text_has_totals_rate_and_breakdowns(stats_data: StatsData, vi: Translator) -> None:

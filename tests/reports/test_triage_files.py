@@ -10,10 +10,10 @@ from docx import Document as open_docx
 from docx.document import Document
 from openpyxl import load_workbook
 
-from handlers.reports.model import TriageData
 from handlers.reports.triage_docx import render_triage_docx
 from handlers.reports.triage_xlsx import render_triage_xlsx
 from locales import Translator
+from storage.report_records import TriageData
 from tests.reports.conftest import concern
 
 SHEETS = [

@@ -7,9 +7,9 @@ from dataclasses import replace
 import pytest
 
 from handlers.reports._paging import utf16_len
-from handlers.reports.model import GroupRow, SpeakerRow, TriageData
 from handlers.reports.triage_text import render_triage_pages
 from locales import Translator
+from storage.report_records import GroupRow, SpeakerRow, TriageData
 from tests.reports.conftest import concern
 
 

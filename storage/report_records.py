@@ -1,7 +1,8 @@
 """Plain input records for the officials' documents: the renderers read only these.
 
-Whoever queries the database fills them; the renderers never touch storage, so they can be tested
-(and previewed) on data built by hand.
+The reporting queries (``storage.repo.reporting*``) fill them; the renderers
+(``handlers.reports``) never query the database, so they can be tested (and previewed) on data
+built by hand. This module imports nothing of SQLAlchemy, so the renderers stay light.
 
 Conventions every renderer relies on:
 
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 # One statement of the status values, kept equal to storage.models.ConcernStatus by a test:
-# importing storage here would drag SQLAlchemy into every renderer.
+# importing storage.models here would drag SQLAlchemy into every renderer.
 STATUS_CODES: tuple[str, ...] = (
     "received",
     "classified",
