@@ -14,7 +14,8 @@ FORBIDDEN = {
     "nlp": {"bot", "handlers", "scheduler", "storage", "telegram"},
     "storage": {"bot", "handlers", "scheduler", "telegram"},
     "handlers": {"bot", "telegram"},
-    "scheduler": {"bot", "telegram"},
+    # handlers use the scheduler's working-day calendar; the reverse would make a cycle.
+    "scheduler": {"bot", "handlers", "telegram"},
     "locales": {"bot", "handlers", "scheduler", "storage", "nlp", "telegram"},
 }
 
