@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from scheduler import documents
 from scheduler.ratelimit import Limits, RateLimiter
 from scheduler.senders import (
     NotificationSender,
@@ -284,10 +285,17 @@ class OutboxDispatcher:
 
     async def _send(self, sender: NotificationSender, row: ClaimedNotification) -> None:
         try:
-            await sender.send(row.chat_id, row.payload)
+            prepared = await documents.prepare(self.db, row)
+            try:
+                ref = await sender.send(row.chat_id, prepared.payload)
+            except PermanentError:
+                if await documents.forget_rejected_ref(self.db, prepared, row.channel):
+                    raise TransientError("stored file reference refused; will upload") from None
+                raise
         finally:
             # Whatever the outcome, the platform may have counted the message by now.
             self.limiters[row.channel].settle(row.chat_id)
+        await documents.remember_ref(self.db, prepared, row.channel, ref)
 
     async def _on_retry_after(
         self,

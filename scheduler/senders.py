@@ -40,8 +40,13 @@ class PermanentError(SendError):
 class NotificationSender(Protocol):
     """Delivers one outbox payload to one chat of one channel."""
 
-    async def send(self, chat_id: str, payload: dict[str, Any]) -> None:
-        """Send ``payload`` (the channel's own JSON form) or raise one of the errors above."""
+    async def send(self, chat_id: str, payload: dict[str, Any]) -> str | None:
+        """Send ``payload`` (the channel's own JSON form) or raise one of the errors above.
+
+        A document arrives as ``{"filename", "ref", "content"}``: the platform's reference of an
+        earlier upload, or else the bytes. After uploading bytes, return the platform's
+        reference to them (reused for the next chats); otherwise None.
+        """
         ...
 
     def is_group(self, chat_id: str) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Insert, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from storage import sqlite_inline
@@ -52,6 +54,23 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def insert_skipping_duplicates(
+    session: AsyncSession, model: type[Any], key: InstrumentedAttribute[Any]
+) -> Insert:
+    """An INSERT of ``model`` that skips rows whose unique ``key`` already exists.
+
+    Both dialects spell it the same way, but it lives on dialect-specific insert constructs.
+    """
+    if session.bind is None:
+        raise RuntimeError("the session is not bound to an engine")
+    dialect = session.bind.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing(index_elements=[key])
+    if dialect == "sqlite":
+        return sqlite.insert(model).on_conflict_do_nothing(index_elements=[key])
+    raise RuntimeError(f"unsupported database dialect {dialect!r}")
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:

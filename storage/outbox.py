@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Insert, and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import SystemClock
+from storage.db import insert_skipping_duplicates
 from storage.models import Notification, NotificationStatus, Person
 
 _ERROR_LEN = 300  # the width of Notification.last_error
@@ -51,19 +51,7 @@ class ClaimedNotification:
 
 
 def _insert(session: AsyncSession) -> Insert:
-    # Both dialects spell "skip duplicates" the same way, but it lives on dialect-specific inserts.
-    if session.bind is None:
-        raise RuntimeError("the session is not bound to an engine")
-    dialect = session.bind.dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(Notification).on_conflict_do_nothing(
-            index_elements=[Notification.idempotency_key]
-        )
-    if dialect == "sqlite":
-        return sqlite.insert(Notification).on_conflict_do_nothing(
-            index_elements=[Notification.idempotency_key]
-        )
-    raise RuntimeError(f"unsupported database dialect {dialect!r}")
+    return insert_skipping_duplicates(session, Notification, Notification.idempotency_key)
 
 
 def _row(message: OutboxMessage, created_at: datetime) -> dict[str, Any]:

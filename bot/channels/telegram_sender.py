@@ -4,7 +4,11 @@ The caller builds one ``telegram.Bot`` (one HTTP connection pool) and hands it i
 never creates or closes it. Payloads are the outbox's JSON form:
 
 - ``{"text": "...", "buttons": [[["label", "callback data"], ...], ...], "parse_mode": "HTML"}``
-- ``{"document": {"filename": "ketluan.docx", "content_b64": "..."}, "text": "caption"}``
+- ``{"document": {"filename": "ketluan.docx", "ref": None, "content": b"..."}, "text": "caption"}``
+  (a stored file as the dispatcher resolves it: Telegram's ``file_id`` of an earlier upload in
+  ``ref``, or the bytes; ``send`` returns the new ``file_id`` after an upload)
+- ``{"document": {"filename": "ketluan.docx", "content_b64": "..."}, "text": "caption"}`` (rows
+  written before files were stored apart)
 
 ``buttons`` and ``parse_mode`` are optional.
 """
@@ -45,14 +49,22 @@ def _keyboard(buttons: Any) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def _document(spec: Any) -> InputFile:
-    if not isinstance(spec, dict) or "content_b64" not in spec:
+def _document(spec: Any) -> str | InputFile:
+    """Telegram's ``file_id`` to resend, or the file to upload."""
+    if not isinstance(spec, dict):
+        raise PermanentError("malformed document in payload")
+    filename = str(spec.get("filename") or "document")
+    if isinstance(spec.get("ref"), str) and spec["ref"]:
+        return str(spec["ref"])
+    if isinstance(spec.get("content"), bytes):
+        return InputFile(spec["content"], filename=filename)
+    if "content_b64" not in spec:
         raise PermanentError("malformed document in payload")
     try:
         content = base64.b64decode(spec["content_b64"], validate=True)
     except (binascii.Error, TypeError, ValueError) as exc:
         raise PermanentError("document content is not base64") from exc
-    return InputFile(content, filename=str(spec.get("filename") or "document"))
+    return InputFile(content, filename=filename)
 
 
 def _retry_seconds(exc: tg.RetryAfter) -> float:
@@ -76,9 +88,9 @@ class TelegramNotificationSender:
         # Telegram gives groups, supergroups and channels negative ids; users are positive.
         return chat_id.lstrip().startswith("-")
 
-    async def send(self, chat_id: str, payload: dict[str, Any]) -> None:
+    async def send(self, chat_id: str, payload: dict[str, Any]) -> str | None:
         try:
-            await self._send(chat_id, payload)
+            return await self._send(chat_id, payload)
         except tg.RetryAfter as exc:
             raise RetryAfter(_retry_seconds(exc)) from exc
         except tg.Forbidden as exc:
@@ -97,7 +109,7 @@ class TelegramNotificationSender:
             # InvalidToken, Conflict and the like: a configuration fault, not the message's.
             raise TransientError(f"{type(exc).__name__}: {exc.message}") from exc
 
-    async def _send(self, chat_id: str, payload: dict[str, Any]) -> None:
+    async def _send(self, chat_id: str, payload: dict[str, Any]) -> str | None:
         markup = _keyboard(payload["buttons"]) if payload.get("buttons") else None
         text = payload.get("text")
         if text is not None and not isinstance(text, str):
@@ -105,16 +117,19 @@ class TelegramNotificationSender:
         parse_mode = payload.get("parse_mode")
         if "document" in payload:
             document = _document(payload["document"])
-            await self.bot.send_document(
+            message = await self.bot.send_document(
                 chat_id=chat_id,
                 document=document,
                 caption=text,
                 parse_mode=parse_mode,
                 reply_markup=markup,
             )
-            return
+            if isinstance(document, InputFile) and message.document is not None:
+                return message.document.file_id
+            return None
         if not text:
             raise PermanentError("payload has neither text nor document")
         await self.bot.send_message(
             chat_id=chat_id, text=text, parse_mode=parse_mode, reply_markup=markup
         )
+        return None

@@ -208,7 +208,7 @@ async def publish(
                 escalated=len(rows.escalated),
                 not_accepted=len(rows.not_accepted),
             )
-            payloads[locale] = files.document_payload(filename, docx, caption)
+            payloads[locale] = await files.document_payload(session, filename, docx, caption, now)
         messages.append(
             OutboxMessage(
                 key=f"conclusion:{dsession.id}:{person_id}:{channel}",

@@ -3,11 +3,13 @@ take a while to load and most events never need them."""
 
 from __future__ import annotations
 
-import base64
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from locales import Translator
+from storage.outbox_files import store_file
 from storage.report_records import StatsData, TriageData
 
 DOCX = "docx"
@@ -56,9 +58,9 @@ def conclusion_filename(slug: str, session_id: int) -> str:
     return f"thong-bao-ket-luan-{slug}-phien-{session_id}.docx"
 
 
-def document_payload(filename: str, content: bytes, caption: str) -> dict[str, Any]:
-    """The outbox's form of a file (see ``bot.channels.telegram_sender``)."""
-    return {
-        "document": {"filename": filename, "content_b64": base64.b64encode(content).decode()},
-        "text": caption,
-    }
+async def document_payload(
+    session: AsyncSession, filename: str, content: bytes, caption: str, now: datetime
+) -> dict[str, Any]:
+    """The outbox's form of a file: stored once, referred to by id (``storage.outbox_files``)."""
+    file_id = await store_file(session, filename, content, now)
+    return {"document": {"file": file_id, "filename": filename}, "text": caption}

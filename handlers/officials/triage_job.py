@@ -90,7 +90,7 @@ async def enqueue_triage_for_due_sessions(
                 for fmt, content, note in await asyncio.to_thread(files.triage_files, data, t):
                     name = files.triage_filename(commune.slug, today, fmt)
                     text = f"{caption}\n{note}" if note else caption
-                    payloads.append(files.document_payload(name, content, text))
+                    payloads.append(await files.document_payload(session, name, content, text, now))
                 rendered[person.locale] = payloads
             for n, payload in enumerate(rendered[person.locale]):
                 await notify_person(

@@ -130,6 +130,11 @@ class Observations:
             lambda: self.callback_answer(query), timeout, "answerCallbackQuery"
         )
 
+    def file_content(self, file_id: str) -> bytes | None:
+        """The bytes behind a file_id (uploaded by the bot or sent by a user), or None."""
+        stored = self._hub.files.get(file_id)
+        return None if stored is None else stored.content
+
     def commands(self, scope: JSON | None = None, language_code: str = "") -> list[JSON]:
         key = json.dumps(scope or {"type": "default"}, sort_keys=True), language_code
         return self._state.commands.get(key, [])

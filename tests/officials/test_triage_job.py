@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import io
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from docx import Document
 from openpyxl import load_workbook
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from bot.demo import load_demo
 from handlers.officials.summary import build_triage, for_chat
@@ -24,9 +23,11 @@ from storage.models import (
     Department,
     DialogueSession,
     Notification,
+    OutboxFile,
     Role,
     Village,
 )
+from storage.outbox_files import file_to_send
 from storage.repo.people import create_person, grant_role
 from storage.repo.reporting import TriageInput
 from storage.report_records import ConcernRow
@@ -114,10 +115,20 @@ async def test_sent_once_to_office_and_host_on_the_front_summary_date(database: 
     assert "Total: 40" in host[0]["text"]
     docx, xlsx = (p for p in office if "document" in p)
     assert docx["document"]["filename"].endswith(".docx")
-    document = Document(io.BytesIO(base64.b64decode(docx["document"]["content_b64"])))
+    async with database.reader() as session:
+        docx_file = await file_to_send(session, docx["document"]["file"], "telegram")
+        xlsx_file = await file_to_send(session, xlsx["document"]["file"], "telegram")
+        stored = await session.scalar(select(func.count()).select_from(OutboxFile))
+    assert docx_file is not None and docx_file.content is not None
+    assert xlsx_file is not None and xlsx_file.content is not None
+    document = Document(io.BytesIO(docx_file.content))
     assert any("40" in p.text for p in document.paragraphs)
-    workbook = load_workbook(io.BytesIO(base64.b64decode(xlsx["document"]["content_b64"])))
+    workbook = load_workbook(io.BytesIO(xlsx_file.content))
     assert len(workbook.sheetnames) == 8
+    # Three recipients in two languages: each file is stored once per language, not per person.
+    assert stored == 4
+    demo = [n.payload for n in sent if n.person_id == demo_office]
+    assert [p["document"] for p in demo if "document" in p] == [docx["document"], xlsx["document"]]
 
 
 def _row(code: str, text: str, **extra: object) -> ConcernRow:
