@@ -214,6 +214,26 @@ def compare_speed(out: Path) -> None:
         )
 
 
+def learning_curve() -> None:
+    """Held-out accuracy of the chosen method trained on growing shares of the training split
+    (two random draws below the full set), to see whether more data would still pay."""
+    import random
+
+    train, test = dataset_split()
+    chosen = next(m for m in methods() if "chosen" in m.name)
+    print("| training messages | held-out acc " + " / ".join(VIEWS) + " |")
+    print("|---|---|")
+    for share in (0.25, 0.5, 0.75, 1.0):
+        size = int(len(train) * share)
+        draws = []
+        for seed in range(2 if share < 1 else 1):
+            subset = random.Random(seed).sample(train, size)
+            predict, _ = fit_primary(subset, chosen)
+            draws.append(score(predict, test))
+        mean = [sum(d[v][0] for d in draws) / len(draws) for v in VIEWS]
+        print(f"| {size} | " + " / ".join(f"{a:.3f}" for a in mean) + " |", flush=True)
+
+
 def _rule_only(name: str, cue: rules.Cues) -> bool:
     if name == "legal_complaint":
         return rules.legal_complaint(cue, 1.0, 0.5)
@@ -226,8 +246,11 @@ def main() -> None:
     parser.add_argument("--only", help="run the topic methods whose name contains this text")
     parser.add_argument("--flags", type=Path, help="compare flag methods for this model dir")
     parser.add_argument("--speed", type=Path, help="compare model speed, saving models here")
+    parser.add_argument("--curve", action="store_true", help="accuracy against training size")
     args = parser.parse_args()
-    if args.flags:
+    if args.curve:
+        learning_curve()
+    elif args.flags:
         compare_flags(args.flags)
     elif args.speed:
         compare_speed(args.speed)
