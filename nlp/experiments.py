@@ -19,7 +19,7 @@ import numpy as np
 
 from nlp import rules
 from nlp.evaluation import VIEWS, f1_score, flag_scores
-from nlp.examples import Example
+from nlp.examples import Example, read_jsonl
 from nlp.features import Vectorizer
 from nlp.keywords import keyword_primary
 from nlp.split import group_folds
@@ -148,9 +148,10 @@ def compare_topics(only: str | None) -> None:
         )
 
 
-def compare_flags(model_dir: Path) -> None:
-    """Rules alone, model alone and both, on the held-out split (original and stripped)."""
-    _, test = dataset_split()
+def compare_flags(model_dir: Path, on: Path | None = None) -> None:
+    """Rules alone, model alone and both, on the held-out split (original and stripped), or on
+    the messages of ``on``: a development set kept out of the dataset for tuning the rules."""
+    test = list(read_jsonl(on)) if on else dataset_split()[1]
     tagger = load_tagger(model_dir)
     limits = tagger.model.thresholds.flags
     print("| flag | view | rules P / R | model P / R | rules + model P / R |")
@@ -245,13 +246,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="run the topic methods whose name contains this text")
     parser.add_argument("--flags", type=Path, help="compare flag methods for this model dir")
+    parser.add_argument("--on", type=Path, help="with --flags: messages of this file instead")
     parser.add_argument("--speed", type=Path, help="compare model speed, saving models here")
     parser.add_argument("--curve", action="store_true", help="accuracy against training size")
     args = parser.parse_args()
     if args.curve:
         learning_curve()
     elif args.flags:
-        compare_flags(args.flags)
+        compare_flags(args.flags, args.on)
     elif args.speed:
         compare_speed(args.speed)
     else:
