@@ -268,11 +268,12 @@ def cues_normalized(normal: str) -> Cues:
     # some (every marked Vietnamese letter, đ included, is outside ASCII).
     typed_marks = sum(not w.isascii() for w in words) * 3 >= len(words)
     found = {name: p.search(normal, folded, typed_marks) for name, p in _patterns().items()}
+    typo, typo_filing = _misspellings(folded)
     return Cues(
         complaint=found["complaint"],
-        complaint_typo=not found["complaint"] and _has_misspelt_complaint(folded),
+        complaint_typo=not found["complaint"] and typo,
         procedure_question=found["question"] or normal.endswith("?"),
-        filing=found["first_person"] or found["heading"] or _misspelt_filing(folded),
+        filing=found["first_person"] or found["heading"] or typo_filing,
         first_person=found["first_person"],
         handling_question=found["handling"],
         review_request=found["review"],
@@ -297,29 +298,24 @@ def _within_one_edit(a: str, b: str) -> bool:
     return a[i + 1 :] == b[i:] if len(a) > len(b) else a[i:] == b[i + 1 :]
 
 
-def _has_misspelt_complaint(folded: str) -> bool:
-    words = _WORD.findall(folded)
-    for first, second in pairwise(words):
-        pair = f"{first} {second}"
-        if any(_within_one_edit(pair, target) for target in _COMPLAINT_WORDS):
-            return True
-    return False
-
-
 _SUBJECTS = frozenset({"toi", "em", "e", "chau", "chung"})
 
 
-def _misspelt_filing(folded: str) -> bool:
-    """A complaint verb typed with one typo that opens the message or follows "tôi"/"em"."""
+def _misspellings(folded: str) -> tuple[bool, bool]:
+    """(a complaint word typed with one typo, that word opening the message or following
+    "tôi"/"em" as a filing does)."""
     words = _WORD.findall(folded)
+    seen = False
     for i, (first, second) in enumerate(pairwise(words)):
         pair = f"{first} {second}"
-        # The first letter kept: "o cao" (ở cao) is one edit from "to cao" too.
-        if pair not in _COMPLAINT_WORDS and any(
-            pair[0] == target[0] and _within_one_edit(pair, target) for target in _COMPLAINT_WORDS
-        ):
-            return i == 0 or words[i - 1] in _SUBJECTS
-    return False
+        close = [target for target in _COMPLAINT_WORDS if _within_one_edit(pair, target)]
+        if not close:
+            continue
+        seen = True
+        # A filing keeps the first letter: "o cao" (ở cao) is one edit from "to cao" too.
+        if pair not in _COMPLAINT_WORDS and any(pair[0] == target[0] for target in close):
+            return True, i == 0 or words[i - 1] in _SUBJECTS
+    return seen, False
 
 
 def legal_complaint(cue: Cues, probability: float, threshold: float) -> bool:

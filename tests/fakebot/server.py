@@ -301,8 +301,9 @@ class FakeBotApi(FakeBot):
     def _chat_of(self, record: ApiRequest) -> int | None:
         chat_id = record.params.get("chat_id")
         if record.method == "answerCallbackQuery":
-            state = self._states.get(record.token)
-            query = state.callback_queries.get(str(record.params.get("callback_query_id")))
+            state = self._states.get(record.token)  # None for a token the fake does not know
+            queries = state.callback_queries if state is not None else {}
+            query = queries.get(str(record.params.get("callback_query_id")))
             chat_id = ((query or {}).get("message") or {}).get("chat", {}).get("id")
         return chat_id if isinstance(chat_id, int) else None
 
