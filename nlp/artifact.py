@@ -4,8 +4,8 @@ Training uses scikit-learn; this module only needs numpy, so the running bot loa
 the model without scikit-learn. Files in a model directory:
 
 - ``vocabulary.json``: the feature strings, in weight-row order;
-- ``weights.npz``: idf, the weight matrix (float16 to keep the package small), biases and the
-  calibration of every output;
+- ``weights.npz``: idf, the weight matrix (float16 to keep the package small), biases, the
+  calibration of every output and, when the primary topic has a hidden layer, its weights;
 - ``meta.json``: topic and flag order, feature settings, decision thresholds, training summary.
 
 The version is a hash of what decides the outputs, so two identical trainings share a version.
@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from nlp.features import FeatureConfig, FloatArray, SparseRows, Vectorizer, sparse_dot
+from nlp.hidden import HiddenLayer
 from nlp.topics import FLAGS, TOPICS
 
 VOCABULARY_FILE = "vocabulary.json"
@@ -53,6 +55,9 @@ def half_precision(array: FloatArray) -> FloatArray:
     return array.astype(np.float16).astype(np.float32)
 
 
+_HIDDEN_ARRAYS = ("w1", "w1_scale", "b1", "w2", "b2")
+
+
 @dataclass
 class LinearModel:
     """Three heads over one sparse feature vector.
@@ -60,26 +65,35 @@ class LinearModel:
     Columns of ``weights``: the primary topic (softmax over TOPICS), topic membership (one
     sigmoid per topic, multi-label) and the flags (one sigmoid each, in FLAGS order).
     ``scale``/``shift`` calibrate each sigmoid (Platt); ``temperature`` calibrates the softmax.
+    With ``hidden``, the primary topic's logits come from that network, and the linear primary
+    columns are left at zero (models saved before round 7 have no hidden layer and use them).
     """
 
     vectorizer: Vectorizer
-    weights: FloatArray
+    weights: npt.NDArray[np.float16]
     bias: FloatArray
     scale: FloatArray
     shift: FloatArray
     temperature: float
     thresholds: Thresholds
     info: dict[str, Any] = field(default_factory=dict)
+    hidden: HiddenLayer | None = None
 
     def __post_init__(self) -> None:
         # Saving keeps idf and weights in float16; rounding here means a model computes, and
-        # is versioned, the same before and after a save/load round trip.
+        # is versioned, the same before and after a save/load round trip. The weights stay
+        # float16 in memory (rows are widened when gathered): a float32 copy would add 20 MB.
         self.vectorizer.idf = half_precision(self.vectorizer.idf)
-        self.weights = half_precision(self.weights)
+        self.weights = np.asarray(self.weights, dtype=np.float16)
+        if self.hidden is not None:
+            self.hidden = self.hidden.quantised()
+            self.hidden.w2 = half_precision(self.hidden.w2)
 
     def outputs(self, rows: SparseRows) -> Outputs:
         n = len(TOPICS)
         logits = sparse_dot(rows, self.weights) + self.bias
+        if self.hidden is not None:
+            logits[:, :n] = self.hidden.logits(rows)
         primary = logits[:, :n] / self.temperature
         primary = np.exp(primary - primary.max(axis=1, keepdims=True))
         primary /= primary.sum(axis=1, keepdims=True)
@@ -94,8 +108,14 @@ class LinearModel:
     def version(self) -> str:
         digest = hashlib.sha256()
         digest.update("\n".join(self.vectorizer.vocabulary).encode("utf-8"))
-        for array in (self.vectorizer.idf, self.weights, self.bias, self.scale, self.shift):
+        for array in (self.vectorizer.idf, self.bias, self.scale, self.shift):
             digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
+        # The large arrays in their kept precision: widening them only to hash them would
+        # multiply their memory at load time.
+        digest.update(np.ascontiguousarray(self.weights).tobytes())
+        if self.hidden is not None:
+            for name in _HIDDEN_ARRAYS:
+                digest.update(np.ascontiguousarray(getattr(self.hidden, name)).tobytes())
         digest.update(json.dumps(self._decisions(), sort_keys=True).encode("utf-8"))
         return digest.hexdigest()[:12]
 
@@ -117,13 +137,23 @@ class LinearModel:
         (directory / VOCABULARY_FILE).write_text(
             json.dumps(self.vectorizer.vocabulary, ensure_ascii=False), encoding="utf-8"
         )
+        hidden: dict[str, Any] = {}
+        if self.hidden is not None:
+            hidden = {
+                "hidden_w1": self.hidden.w1,
+                "hidden_w1_scale": self.hidden.w1_scale,
+                "hidden_b1": self.hidden.b1.astype(np.float32),
+                "hidden_w2": self.hidden.w2.astype(np.float16),
+                "hidden_b2": self.hidden.b2.astype(np.float32),
+            }
         np.savez_compressed(
             directory / WEIGHTS_FILE,
             idf=self.vectorizer.idf.astype(np.float16),
-            weights=self.weights.astype(np.float16),
+            weights=self.weights,
             bias=self.bias.astype(np.float32),
             scale=self.scale.astype(np.float32),
             shift=self.shift.astype(np.float32),
+            **hidden,
         )
         meta = {**self._decisions(), "version": self.version, "info": self.info}
         (directory / META_FILE).write_text(
@@ -138,8 +168,17 @@ class LinearModel:
         vocabulary = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
         with np.load(directory / WEIGHTS_FILE) as arrays:
             idf = arrays["idf"].astype(np.float32)
-            weights = arrays["weights"].astype(np.float32)
+            weights = np.asarray(arrays["weights"], dtype=np.float16)
             bias, scale, shift = arrays["bias"], arrays["scale"], arrays["shift"]
+            hidden = None
+            if "hidden_w1" in arrays.files:
+                hidden = HiddenLayer(
+                    w1=np.asarray(arrays["hidden_w1"], dtype=np.int8),
+                    w1_scale=arrays["hidden_w1_scale"].astype(np.float32),
+                    b1=arrays["hidden_b1"].astype(np.float32),
+                    w2=arrays["hidden_w2"].astype(np.float32),
+                    b2=arrays["hidden_b2"].astype(np.float32),
+                )
         config = FeatureConfig.from_dict(meta["features"])
         limits = meta["thresholds"]
         return cls(
@@ -155,6 +194,7 @@ class LinearModel:
                 flags=tuple(float(x) for x in limits["flags"]),
             ),
             info=dict(meta.get("info", {})),
+            hidden=hidden,
         )
 
 

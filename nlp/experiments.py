@@ -21,11 +21,18 @@ from nlp import rules
 from nlp.evaluation import VIEWS, f1_score, flag_scores
 from nlp.examples import Example, read_jsonl
 from nlp.features import Vectorizer
+from nlp.hidden import fit_hidden
 from nlp.keywords import keyword_primary
 from nlp.split import group_folds
 from nlp.tagger import load_tagger
 from nlp.topics import FLAGS, TOPICS
-from nlp.training import TrainSettings, augmented_texts, dataset_split, to_scipy, train_model
+from nlp.training import (
+    TrainSettings,
+    augmented_texts,
+    dataset_split,
+    to_scipy,
+    train_model,
+)
 
 Predict = Callable[[Sequence[str]], list[str]]
 CV_FOLDS = 4
@@ -57,15 +64,23 @@ def fit_primary(train: Sequence[Example], method: Method) -> tuple[Predict, int]
     vectorizer = Vectorizer.fit(texts, settings.features, settings.min_df)
     x = to_scipy(vectorizer.transform(texts), len(vectorizer.vocabulary))
     y = np.array([TOPICS.index(train[i].primary) for i in origin])
+    if settings.hidden is not None:
+        layer = fit_hidden(x, y, len(TOPICS), settings.hidden)
+
+        def predict(batch: Sequence[str]) -> list[str]:
+            rows = vectorizer.transform(batch)
+            return [TOPICS[int(k)] for k in layer.logits(rows).argmax(axis=1)]
+
+        return predict, len(vectorizer.vocabulary)
     model = LogisticRegression(C=settings.regularisation, max_iter=3000).fit(x, y)
 
-    def predict(batch: Sequence[str]) -> list[str]:
+    def predict_linear(batch: Sequence[str]) -> list[str]:
         if method.pretokenize:
             batch = _underthesea(batch)
         rows = to_scipy(vectorizer.transform(batch), len(vectorizer.vocabulary))
         return [TOPICS[int(k)] for k in model.predict(rows)]
 
-    return predict, len(vectorizer.vocabulary)
+    return predict_linear, len(vectorizer.vocabulary)
 
 
 def score(predict: Predict, test: Sequence[Example]) -> dict[str, tuple[float, float]]:
@@ -95,7 +110,8 @@ def cross_validate(train: Sequence[Example], method: Method) -> dict[str, float]
 
 
 def methods() -> list[Method]:
-    base = TrainSettings()
+    chosen = TrainSettings()
+    base = replace(chosen, hidden=None)
     chars = base.features
     words = replace(chars, char_min=0, char_max=0, char_weight=1.0)
     no_chars = replace(base, features=words)
@@ -109,12 +125,13 @@ def methods() -> list[Method]:
         Method("words, accented + stripped, augmented", no_chars),
         Method("+ word trigrams", replace(no_chars, features=replace(words, trigrams=True))),
         Method("+ char 2-4", replace(base, features=replace(chars, char_weight=1.0))),
-        Method("+ char 2-4 at weight 0.3 (chosen)", base),
+        Method("+ char 2-4 at weight 0.3", base),
         Method(
             "+ char 3-5",
             replace(base, features=replace(chars, char_min=3, char_max=5, char_weight=1.0)),
         ),
         Method("underthesea word segmentation", no_chars, pretokenize=True),
+        Method("char 2-4 at weight 0.3, hidden layer of 64 units (chosen)", chosen),
     ]
 
 

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -203,8 +204,9 @@ class Vectorizer:
         return SparseRows(indptr, indices, values)
 
 
-def sparse_dot(rows: SparseRows, weights: FloatArray) -> FloatArray:
-    """``rows @ weights`` for a dense (n_features, n_outputs) matrix, with numpy only."""
+def sparse_dot(rows: SparseRows, weights: npt.NDArray[Any]) -> FloatArray:
+    """``rows @ weights`` for a dense (n_features, n_outputs) matrix of any numeric dtype
+    (float16 and int8 rows are widened to float32 as they are gathered), with numpy only."""
     out = np.zeros((rows.n_rows, weights.shape[1]), dtype=np.float32)
     if len(rows.indices) == 0:
         return out

@@ -1,8 +1,9 @@
 """Training the tagger (needs the ``train`` extra: scikit-learn), and the dataset it learns from.
 
-``train_model`` fits three heads of logistic regression over the features of
-``nlp.features`` (primary topic, topic membership, flags), calibrates them on out-of-fold
-predictions, tunes the decision thresholds there, and returns a numpy-only ``LinearModel``.
+``train_model`` fits three heads over the features of ``nlp.features``: the primary topic (a
+network with one hidden layer, ``nlp.hidden``), topic membership and flags (logistic
+regression); calibrates them on out-of-fold predictions, tunes the decision thresholds there,
+and returns a numpy-only ``LinearModel``.
 Officials' corrections come in as extra ``Example``s and are learned like the dataset.
 """
 
@@ -19,6 +20,7 @@ from nlp.artifact import LinearModel
 from nlp.calibration import fit_platt, fit_temperature, tune_thresholds
 from nlp.examples import Example, read_all
 from nlp.features import FeatureConfig, FloatArray, SparseRows, Vectorizer
+from nlp.hidden import HiddenLayer, HiddenSettings, fit_hidden
 from nlp.split import group_folds, split_examples
 from nlp.topics import FLAGS, TOPICS
 from nlp.variants import phone_typed, stripped
@@ -46,6 +48,8 @@ class TrainSettings:
     regularisation: float = 10.0
     min_df: int = 2
     folds: int = 5
+    # None: the primary topic from the linear head (the method of the first rounds).
+    hidden: HiddenSettings | None = field(default_factory=HiddenSettings)
 
 
 def dataset_files(data_dir: Path = DATA_DIR) -> list[Path]:
@@ -86,8 +90,18 @@ def to_scipy(rows: SparseRows, n_features: int) -> Any:
     return csr_matrix((rows.values, rows.indices, rows.indptr), shape=(rows.n_rows, n_features))
 
 
-def _fit_heads(x: Any, labels: dict[str, Any], c: float) -> tuple[FloatArray, FloatArray]:
-    """Weights (n_features, 9 + 9 + 3) and biases of the three heads."""
+def rows_of(x: Any) -> SparseRows:
+    """A scipy CSR matrix as the numpy-only rows the model applies to."""
+    return SparseRows(x.indptr.astype(np.int64), x.indices.astype(np.int64), x.data)
+
+
+def _fit_heads(
+    x: Any, labels: dict[str, Any], c: float, linear_primary: bool = True
+) -> tuple[FloatArray, FloatArray]:
+    """Weights (n_features, 9 + 9 + 3) and biases of the three linear heads.
+
+    Without ``linear_primary`` the primary columns stay zero: a hidden layer decides it.
+    """
     from sklearn.linear_model import LogisticRegression
 
     columns: list[FloatArray] = []
@@ -96,7 +110,9 @@ def _fit_heads(x: Any, labels: dict[str, Any], c: float) -> tuple[FloatArray, Fl
     coef = np.full((len(TOPICS), x.shape[1]), 0.0)
     intercept = np.full(len(TOPICS), -30.0)
     classes = np.unique(labels["primary"])
-    if len(classes) == 1:
+    if not linear_primary:
+        intercept[:] = 0.0
+    elif len(classes) == 1:
         intercept[classes[0]] = 0.0
     else:
         primary = LogisticRegression(C=c, max_iter=2000)
@@ -123,12 +139,17 @@ def _out_of_fold(
     x: Any, labels: dict[str, Any], fold_of: Any, settings: TrainSettings
 ) -> FloatArray:
     """Logits of every training row from models that did not see its example (or its twins)."""
-    logits = np.zeros((x.shape[0], 2 * len(TOPICS) + len(FLAGS)), dtype=np.float32)
+    n = len(TOPICS)
+    logits = np.zeros((x.shape[0], 2 * n + len(FLAGS)), dtype=np.float32)
     for k in range(settings.folds):
         held = fold_of == k
         part = {name: value[~held] for name, value in labels.items()}
-        weights, bias = _fit_heads(x[~held], part, settings.regularisation)
+        linear = settings.hidden is None
+        weights, bias = _fit_heads(x[~held], part, settings.regularisation, linear)
         logits[held] = x[held] @ weights + bias
+        if settings.hidden is not None:
+            layer = fit_hidden(x[~held], part["primary"], n, settings.hidden)
+            logits[held, :n] = layer.logits(rows_of(x[held]))
     return logits
 
 
@@ -149,10 +170,13 @@ def train_model(
     temperature = fit_temperature(oof[:, :n], labels["primary"])
     binary = np.concatenate([labels["membership"], labels["flags"]], axis=1)
     scale, shift = fit_platt(oof[:, n:], binary)
-    weights, bias = _fit_heads(x, labels, settings.regularisation)
+    weights, bias = _fit_heads(x, labels, settings.regularisation, settings.hidden is None)
+    hidden: HiddenLayer | None = None
+    if settings.hidden is not None:
+        hidden = fit_hidden(x, labels["primary"], n, settings.hidden)
     model = LinearModel(
         vectorizer=vectorizer,
-        weights=weights,
+        weights=weights.astype(np.float16),
         bias=bias,
         scale=scale,
         shift=shift,
@@ -165,6 +189,8 @@ def train_model(
             "features": len(vectorizer.vocabulary),
             "regularisation": settings.regularisation,
             "augment": settings.augment,
+            "hidden_units": settings.hidden.units if settings.hidden else 0,
         },
+        hidden=hidden,
     )
     return model
