@@ -43,7 +43,7 @@ class HiddenLayer:
     ``w1`` (features x units) is most of the model. It is float32 while training; a saved
     model keeps it as int8 with one scale per feature row (``quantised``), a quarter of the
     size: on a cross-validation fold of the final data, int8 and float32 chose the same
-    primary topic for every message (docs/nlp.md).
+    primary topic for every message as written (docs/nlp.md).
     """
 
     w1: npt.NDArray[Any]
