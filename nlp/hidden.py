@@ -3,8 +3,8 @@
 The linear heads cannot weigh a word by the words around it: "cán bộ" in a message whose
 request is about a road, or "đất" in a pollution complaint. A hidden layer of ReLU units learns
 such combinations: on the held-out split it is 1.1 to 1.7 points more accurate than the
-linear primary head trained on the same data (docs/nlp.md). Applying it needs numpy only; training (``fit_hidden``) needs
-scipy, which the ``train`` extra brings.
+linear primary head trained on the same data (docs/nlp.md). Applying it needs numpy only;
+training (``fit_hidden``) needs scipy, which the ``train`` extra brings.
 
 Training is plain Adam on mini-batches, except that the input layer is updated lazily: a batch
 touches a few thousand of the ~200,000 feature rows, and only those rows (and their Adam
