@@ -91,9 +91,12 @@ class LinearModel:
 
     def outputs(self, rows: SparseRows) -> Outputs:
         n = len(TOPICS)
-        logits = sparse_dot(rows, self.weights) + self.bias
-        if self.hidden is not None:
-            logits[:, :n] = self.hidden.logits(rows)
+        if self.hidden is None:
+            logits = sparse_dot(rows, self.weights) + self.bias
+        else:
+            # The linear primary columns are zero here: gather only the other twelve.
+            tail = sparse_dot(rows, self.weights[:, n:]) + self.bias[n:]
+            logits = np.concatenate([self.hidden.logits(rows), tail], axis=1)
         primary = logits[:, :n] / self.temperature
         primary = np.exp(primary - primary.max(axis=1, keepdims=True))
         primary /= primary.sum(axis=1, keepdims=True)

@@ -35,6 +35,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.channels.aiohttp_request import AiohttpRequest
 from tests import netguard
 from tests.fakebot import (
     FakeBotApi,
@@ -361,8 +362,12 @@ async def test_rate_limit_enforcement_with_a_fake_clock(fake: FakeBotApi, bot: B
     assert fake.delivery_stats().delivered == 22
 
 
-async def test_hang_and_server_errors_reach_the_client(fake: FakeBotApi) -> None:
-    request = HTTPXRequest(read_timeout=0.3)
+@pytest.mark.parametrize("request_class", [HTTPXRequest, AiohttpRequest])
+async def test_hang_and_server_errors_reach_the_client(
+    fake: FakeBotApi, request_class: type[HTTPXRequest] | type[AiohttpRequest]
+) -> None:
+    # PTB's default client and ydan's own must see the fake's failures alike.
+    request = request_class(read_timeout=0.3)
     async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
         fake.add_chat(LAN)
         fake.hang_next("sendMessage", after_delivery=True)
