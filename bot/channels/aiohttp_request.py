@@ -52,6 +52,11 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
+        # aiohttp has no write timeout; sock_read covers a server that stops answering, and
+        # ``connect`` includes the wait for a free connection of the pool.
+        self._default_timeout = aiohttp.ClientTimeout(
+            total=None, connect=pool_timeout, sock_connect=connect_timeout, sock_read=read_timeout
+        )
 
     @property
     def read_timeout(self) -> float | None:
@@ -79,10 +84,6 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if self._session is None or self._session.closed:
-            raise RuntimeError("AiohttpRequest used before initialize() or after shutdown()")
-        # aiohttp has no write timeout; sock_read covers a server that stops answering, and
-        # ``connect`` includes the wait for a free connection of the pool.
         timeout = aiohttp.ClientTimeout(
             total=None,
             connect=_given(pool_timeout, self._pool_timeout),
@@ -90,8 +91,20 @@ class AiohttpRequest(BaseRequest):
             sock_read=_given(read_timeout, self._read_timeout),
         )
         data = _form(request_data) if request_data is not None else None
+        return await self._exchange(method, url, data, timeout)
+
+    async def post_json(self, url: str, body: bytes) -> tuple[int, bytes]:
+        """POST a JSON body on this instance's pool, with its default timeouts."""
+        payload = aiohttp.BytesPayload(body, content_type="application/json")
+        return await self._exchange("POST", url, payload, self._default_timeout)
+
+    async def _exchange(
+        self, method: str, url: str, data: Any, limits: aiohttp.ClientTimeout
+    ) -> tuple[int, bytes]:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("AiohttpRequest used before initialize() or after shutdown()")
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(method, url, data=data, timeout=limits) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut from exc

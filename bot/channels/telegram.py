@@ -13,27 +13,27 @@ from collections import deque
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeDefault,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
+from telegram import BotCommand, BotCommandScopeDefault, InputFile, Update
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
 )
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
+from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
 from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.telegram_events import to_event
+from bot.channels.telegram_replies import BotApiError, ReplySender
 from bot.config import ConfigError, Settings
 from handlers.engine import Engine
 from handlers.events import CallbackAnswer, OutDocument, OutText, Reply
 from handlers.keyedlock import KeyedLock
 from locales import Catalogs
+from scheduler.ratelimit import Limits, RateLimiter
+from storage.clock import SystemClock
 
 log = logging.getLogger(__name__)
 
@@ -86,27 +86,12 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         return None
 
 
-def _markup(reply: OutText) -> Any:
-    if reply.buttons:
-        return InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-                for row in reply.buttons
-            ]
-        )
-    if reply.request_contact is not None:
-        return ReplyKeyboardMarkup(
-            [[KeyboardButton(reply.request_contact, request_contact=True)]],
-            resize_keyboard=True,
-            one_time_keyboard=True,
-        )
-    if reply.menu:
-        return ReplyKeyboardMarkup(
-            [list(row) for row in reply.menu], resize_keyboard=True, is_persistent=True
-        )
-    if reply.remove_menu:
-        return ReplyKeyboardRemove()
-    return None
+def _status_of(error: TelegramError) -> int:
+    if isinstance(error, Forbidden):
+        return 403
+    if isinstance(error, BadRequest):
+        return 400
+    return 429 if isinstance(error, RetryAfter) else 0
 
 
 class TelegramChannel:
@@ -120,7 +105,7 @@ class TelegramChannel:
         engine: Engine,
         catalogs: Catalogs,
         *,
-        max_rate: float = 30.0,
+        max_rate: int = 30,
         concurrency: int = 256,
     ) -> None:
         if settings.telegram_token is None:
@@ -140,11 +125,17 @@ class TelegramChannel:
             .request(self._requests[0])
             .get_updates_request(self._requests[1])
         )
-        if max_rate > 0:
-            builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=max_rate, max_retries=3))
         if settings.telegram_mode == "webhook":
             builder = builder.updater(None)
         self.app = builder.build()
+        # Telegram's limits count wall-clock seconds, whatever clock the domain runs on.
+        limiter = (
+            RateLimiter(SystemClock(), Limits(global_per_window=max_rate, chat_interval=0.0))
+            if max_rate > 0
+            else None
+        )
+        api_url = f"{settings.telegram_base_url}{settings.telegram_token}"
+        self.replies = ReplySender(self._requests[0], api_url, limiter)
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self.app.add_error_handler(self._on_error)
         # Ids of updates fully handled (replies sent): tests and benchmarks wait on them instead
@@ -258,35 +249,40 @@ class TelegramChannel:
     async def _answer(self, query_id: str, text: str | None) -> None:
         # A query answered too late ("query is too old") must not cost the person the reply.
         try:
-            await self.app.bot.answer_callback_query(query_id, text=text or None)
-        except TelegramError as exc:
+            await self.replies.answer_callback(query_id, text)
+        except BotApiError as exc:
             log.info("callback query not answered: %s", exc)
 
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
-        bot = self.app.bot
+        """Send one update's replies in order; a blocked chat or a lost connection stops them."""
         for reply in replies:
             try:
                 if isinstance(reply, OutText):
-                    if reply.edit_message_id is not None:
-                        await bot.edit_message_text(
-                            reply.text,
-                            chat_id=chat_id,
-                            message_id=int(reply.edit_message_id),
-                            reply_markup=_markup(reply),
-                        )
-                    else:
-                        await bot.send_message(chat_id, reply.text, reply_markup=_markup(reply))
+                    await self.replies.text(chat_id, reply)
                 elif isinstance(reply, OutDocument):
-                    await bot.send_document(
-                        chat_id,
-                        InputFile(reply.content, filename=reply.filename),
-                        caption=reply.caption,
-                    )
-            except Forbidden:
-                log.info("a chat blocked the bot; reply dropped")
+                    await self._send_document(chat_id, reply)
+            except BotApiError as exc:
+                if exc.status == 403:
+                    log.info("a chat blocked the bot; reply dropped")
+                    return
+                if exc.status == 400:
+                    log.warning("reply rejected by Telegram: %s", exc.description)
+                    continue
+                log.warning("reply not sent: %s", exc)
                 return
-            except BadRequest as exc:
-                log.warning("reply rejected by Telegram: %s", exc.message)
+
+    async def _send_document(self, chat_id: str, document: OutDocument) -> None:
+        await self.replies.take_turn(chat_id)
+        try:
+            await self.app.bot.send_document(
+                chat_id,
+                InputFile(document.content, filename=document.filename),
+                caption=document.caption,
+            )
+        except TelegramError as exc:
+            raise BotApiError(_status_of(exc), exc.message) from exc
+        finally:
+            self.replies.settle(chat_id)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error

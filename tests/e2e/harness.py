@@ -189,7 +189,7 @@ async def bot_under_test(
     clock: Clock,
     demo: bool = True,
     mode: str = "polling",
-    max_rate: float = 0,
+    max_rate: int = 0,
 ) -> AsyncIterator[BotUnderTest]:
     """The whole Telegram path: fake Bot API -> PTB -> handlers -> database -> replies."""
     async with AsyncExitStack() as stack:
