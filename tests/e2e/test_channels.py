@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from aiohttp import ClientSession
 from sqlalchemy import func, select
 
+from handlers.events import OutText
 from nlp.tagger import Tagger
 from storage.clock import ManualClock
 from storage.models import Concern
@@ -111,3 +113,26 @@ async def test_chats_run_concurrently_and_each_in_order(
         # The greeting and village question come before the privacy notice, in every chat.
         assert "Nghị định 13/2023" in texts[-1], texts
         assert any("Ý Dân" in t for t in texts[:-1])
+
+
+async def test_a_failed_reply_costs_neither_the_update_nor_the_next_one(
+    bot: BotUnderTest, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = bot.fake
+    lan = bot.person(2004, "Lan")
+    await lan.onboard()
+    # Telegram refuses the first reply (400): the next reply of the same update still goes.
+    replies = (OutText("một"), OutText("hai"))
+    fake.fail_next("sendMessage", status=400, description="Bad Request: message is too long")
+    await bot.channel.send(str(lan.user.id), replies)
+    assert fake.sent_texts(lan.user.id)[-1] == "hai"
+    # A blocked chat (403) and a Telegram outage (500) stop the rest of that update's replies.
+    before = len(fake.sent_texts(lan.user.id))
+    for status in (403, 500):
+        fake.fail_next("sendMessage", status=status)
+        await bot.channel.send(str(lan.user.id), replies)
+    assert len(fake.sent_texts(lan.user.id)) == before
+    assert "message is too long" in caplog.text and "reply not sent: 500" in caplog.text
+    # The conversation itself goes on.
+    answer = await lan.command("trogiup")
+    assert lan.texts(answer)
