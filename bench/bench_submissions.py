@@ -122,13 +122,24 @@ def _free_port() -> int:
         return port
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (the engine process of ``ydan serve``)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid] + [p for child in children for p in _tree(int(child))]
+
+
 def _proc_figures(pid: int) -> dict[str, float]:
-    """Peak RSS (MB) and CPU seconds of a live process, from /proc."""
-    status = Path(f"/proc/{pid}/status").read_text().splitlines()
-    peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return {"peak_rss_mb": round(peak_kb / 1024, 1), "cpu_seconds": cpu}
+    """Peak RSS (MB) of each process and CPU seconds of all, for a live process tree, from /proc."""
+    figures: dict[str, float] = {"cpu_seconds": 0.0}
+    for n, member in enumerate(_tree(pid)):
+        status = Path(f"/proc/{member}/status").read_text().splitlines()
+        peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+        fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        figures["cpu_seconds"] += cpu
+        figures[f"cpu_seconds_{n}"] = cpu
+        figures[f"peak_rss_mb_{n}"] = round(peak_kb / 1024, 1)
+    return figures
 
 
 @asynccontextmanager
@@ -230,8 +241,12 @@ async def run(citizens: int, db_url: str, workdir: Path, rate: int, in_process: 
     }
     if after:
         figures |= {
-            "serve_peak_rss_mb": after["peak_rss_mb"],
+            "serve_peak_rss_mb": [v for k, v in after.items() if k.startswith("peak_rss_mb")],
             "serve_cpu_seconds": round(after["cpu_seconds"] - before["cpu_seconds"], 2),
+            # Each process of the tree: ``ydan serve``, then its engine process if it has one.
+            "serve_cpu_seconds_per_process": [
+                round(v - before[k], 2) for k, v in after.items() if k.startswith("cpu_seconds_")
+            ],
             "serve_cpu_ms_per_submission": round(
                 1000 * (after["cpu_seconds"] - before["cpu_seconds"]) / max(completed, 1), 2
             ),

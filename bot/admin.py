@@ -7,9 +7,10 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
@@ -18,8 +19,9 @@ from sqlalchemy.orm import selectinload
 from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings
 from bot.demo import load_demo
+from bot.engine_process import EngineProcessFailed
 from bot.runtime import check_database, open_runtime
-from bot.web import RUNTIME, init_app
+from bot.web import ENGINE_LOST, RUNTIME, init_app
 from storage.clock import SystemClock
 from storage.database import Database
 from storage.migrate import upgrade
@@ -211,12 +213,16 @@ def _stop_on_signals() -> asyncio.Event:
 
 
 async def serve(_args: argparse.Namespace, settings: Settings) -> int:
-    """The bot, the web server and the scheduler in one process; the console without a token."""
+    """The bot, the web server and the scheduler; the console without a token."""
     stop = _stop_on_signals()
     app = init_app(settings)
     runner = web.AppRunner(app, handle_signals=False)
     try:
         await runner.setup()
+    except EngineProcessFailed as exc:
+        # The engine process has said why on stderr (a configuration error exits 2).
+        await runner.cleanup()
+        return 2 if exc.exit_code == 2 else 1
     except BaseException:
         # Close what did open (database, channel) before reporting the error.
         await runner.cleanup()
@@ -229,18 +235,30 @@ async def serve(_args: argparse.Namespace, settings: Settings) -> int:
         where = f"{settings.web_host}:{settings.web_port}"
         raise ConfigError("YDAN_WEB_PORT", f"cannot listen on {where} ({exc.strerror})") from None
     log.info("web server on http://%s:%s", settings.web_host, settings.web_port)
+    status = 0
     try:
         if settings.telegram_token is None:
-            demo_done = asyncio.ensure_future(_offline_demo(app))
-            stopped = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({demo_done, stopped}, return_when=asyncio.FIRST_COMPLETED)
-            for task in (demo_done, stopped):
-                task.cancel()
+            await _first_done(_offline_demo(app), stop.wait())
+        elif ENGINE_LOST in app:
+            await _first_done(stop.wait(), app[ENGINE_LOST].wait())
+            if not stop.is_set():
+                # Stop everything, so that the service manager restarts both processes.
+                log.error("the engine process stopped; ydan serve stops too")
+                status = 1
         else:
             await stop.wait()
     finally:
         await runner.cleanup()
-    return 0
+    return status
+
+
+async def _first_done(*waits: Coroutine[Any, Any, object]) -> None:
+    tasks = [asyncio.ensure_future(w) for w in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 async def _offline_demo(app: web.Application) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import admin, cli_members, cli_reports, cli_sessions
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, configure_logging, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
@@ -95,14 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"ydan: configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Per-request and per-migration lines drown what matters (and the console chat).
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(settings)
     run: Command = args.run
     try:
         return asyncio.run(run(args, settings))

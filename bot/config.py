@@ -6,8 +6,10 @@ setting, which the CLI prints as one line before exiting with status 2.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -52,6 +54,15 @@ class Settings:
     # How long a claimed outbox row stays with a worker that may have died.
     outbox_lease_seconds: int = 60
     public_base_url: str | None = None
+    # The engine (database writes, tagger, scheduler) in a process of its own beside the one
+    # serving Telegram and the web: "auto" does so with a token and at least two cores.
+    engine_process: str = "auto"
+
+    @property
+    def separate_engine(self) -> bool:
+        if self.telegram_token is None or self.engine_process == "off":
+            return False
+        return self.engine_process == "on" or len(os.sched_getaffinity(0)) >= 2
 
     @property
     def tz(self) -> ZoneInfo:
@@ -120,8 +131,9 @@ def _validate(s: Settings) -> None:
         ZoneInfo(s.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError("YDAN_TIMEZONE", f"unknown time zone {s.timezone!r}") from None
-    if s.demo not in ("auto", "on", "off"):
-        raise ConfigError("YDAN_DEMO", f"must be auto, on or off (got {s.demo!r})")
+    for name, value in (("YDAN_DEMO", s.demo), ("YDAN_ENGINE_PROCESS", s.engine_process)):
+        if value not in ("auto", "on", "off"):
+            raise ConfigError(name, f"must be auto, on or off (got {value!r})")
     if not 1 <= s.telegram_rate <= 1000:
         raise ConfigError(
             "YDAN_TELEGRAM_RATE", f"must be 1-1000 messages/s (got {s.telegram_rate})"
@@ -165,3 +177,15 @@ def load_settings(
     settings = Settings(**typed)
     _validate(settings)
     return settings
+
+
+def configure_logging(settings: Settings) -> None:
+    """One line per record on stderr, at the configured level, for every ydan process."""
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # Per-request and per-migration lines drown what matters (and the console chat).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.runtime import Runtime
 from handlers.reports.public_page import render_public_page
+from locales import Catalogs
+from storage.clock import Clock
+from storage.database import Database
 from storage.repo.communes import get_commune_by_slug
 from storage.repo.reporting import public_items
 
@@ -30,24 +33,33 @@ HEADERS = {
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 
-def public_page_handler(runtime_of: Callable[[web.Application], Runtime]) -> Handler:
-    """The handler, reading the runtime from the app (``bot.web`` keeps its key)."""
+@dataclass(frozen=True)
+class Pages:
+    """What the web pages read, in whichever process serves them."""
+
+    db: Database
+    catalogs: Catalogs
+    default_locale: str
+    clock: Clock
+
+
+def public_page_handler(pages_of: Callable[[web.Application], Pages]) -> Handler:
+    """The handler, reading what it needs from the app (``bot.web`` keeps its key)."""
 
     async def public_page(request: web.Request) -> web.Response:
-        runtime = runtime_of(request.app)
-        services = runtime.services
+        pages = pages_of(request.app)
         slug = request.match_info["commune_slug"]
         wanted = request.query.get("lang", "")
-        language = wanted if wanted in services.catalogs.languages else services.default_locale
-        t = services.catalogs.get(language)
+        language = wanted if wanted in pages.catalogs.languages else pages.default_locale
+        t = pages.catalogs.get(language)
         if not _SLUG.match(slug):
             raise web.HTTPNotFound(text="not found")
-        async with runtime.db.reader() as session:
+        async with pages.db.reader() as session:
             commune = await get_commune_by_slug(session, slug)
             if commune is None:
                 raise web.HTTPNotFound(text="not found")
             items = await public_items(session, commune.id)
-        html = render_public_page(commune.name, items, t, services.clock.now())
+        html = render_public_page(commune.name, items, t, pages.clock.now())
         return web.Response(text=html, content_type="text/html", charset="utf-8", headers=HEADERS)
 
     return public_page

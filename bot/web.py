@@ -1,39 +1,34 @@
 """The aiohttp application: health check, Telegram webhook, public results page.
 
-``init_app`` is the app factory: it opens the runtime, the channel and the scheduler in
-``cleanup_ctx`` so that ``web.run_app`` (or a test client) starts and stops everything in order.
+``init_app`` is the app factory: it opens everything in ``cleanup_ctx`` so that ``web.run_app``
+(or a test client) starts and stops it in order. In one process: the runtime, the channel, the
+scheduler. With the engine in its own process (``Settings.separate_engine``): the engine process
+(runtime and scheduler live there), a read-only view of the database for the pages, the channel.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
-import os
-import secrets
-import socket
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy import text
-from telegram import Bot
 
 from bot import public
-from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_sender import TelegramNotificationSender
 from bot.config import Settings
-from bot.demo import load_demo
-from bot.runtime import Runtime, open_runtime
-from handlers.officials.triage_job import enqueue_triage_for_due_sessions
-from scheduler.jobs import Jobs
-from scheduler.jobs_context import JobContext
-from scheduler.ratelimit import Limits
-from scheduler.runner import SchedulerRunner, build_runner
-from storage.repo.communes import list_communes
+from bot.core import load_demo_on_first_run, running_scheduler
+from bot.engine_process import engine_process
+from bot.runtime import Runtime, check_database, open_runtime
+from handlers.events import EventHandler
+from locales import Catalogs
+from scheduler.runner import SchedulerRunner
+from storage.clock import SystemClock
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +39,18 @@ RUNTIME = web.AppKey("runtime", Runtime)
 SCHEDULER = web.AppKey("scheduler", SchedulerRunner)
 CHANNEL = web.AppKey("channel", TelegramChannel)
 SETTINGS = web.AppKey("settings", Settings)
+PAGES = web.AppKey("pages", public.Pages)
+ENGINE = web.AppKey("engine", EventHandler)
+# Set when the engine process is gone: ``ydan serve`` then stops with an error.
+ENGINE_LOST = web.AppKey("engine_lost", asyncio.Event)
 
 
 async def healthz(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
+    lost = request.app.get(ENGINE_LOST)
+    if lost is not None and lost.is_set():
+        return web.json_response({"status": "error", "engine": "stopped"}, status=503)
     try:
-        async with runtime.db.reader() as session:
+        async with request.app[PAGES].db.reader() as session:
             await session.execute(text("SELECT 1"))
     except Exception:
         log.exception("health check: database unreachable")
@@ -73,99 +74,57 @@ async def telegram_webhook(request: web.Request) -> web.Response:
     return web.Response(text="ok")
 
 
-async def _maybe_load_demo(runtime: Runtime) -> None:
-    """A first run with no commune gets the demo one, so that people can try ydan at once."""
-    mode = runtime.settings.demo
-    if mode == "off":
-        return
-    async with runtime.db.transaction() as session:
-        # Two processes starting together on one PostgreSQL database must not both load it.
-        await runtime.db.lock_key(session, "ydan:demo")
-        if mode == "auto" and await list_communes(session):
-            return
-        result = await load_demo(session, runtime.services.clock.now())
-    if result.created:
-        log.warning(
-            "no commune was configured: loaded the demo commune %r (set YDAN_DEMO=off to avoid)",
-            result.commune.slug,
-        )
-
-
 Hook = Callable[[web.Application], AsyncIterator[None]]
-
-
-async def _triage_summary(context: JobContext, now: datetime) -> int:
-    """The officials' triage summary, sent on each session's Front summary date."""
-    async with context.db.transaction() as session:
-        done = await enqueue_triage_for_due_sessions(
-            session, now, catalogs=context.catalogs, tz=context.timezone
-        )
-    return len(done)
-
-
-@asynccontextmanager
-async def running_scheduler(settings: Settings, runtime: Runtime) -> AsyncIterator[SchedulerRunner]:
-    """The scheduled jobs and the outbox dispatcher, sending with one shared ``telegram.Bot``."""
-    assert settings.telegram_token is not None
-    request = AiohttpRequest()
-    bot = Bot(
-        settings.telegram_token,
-        base_url=settings.telegram_base_url,
-        base_file_url=settings.file_base_url,
-        request=request,
-        get_updates_request=request,  # never polls, but PTB would build an httpx pool
-    )
-    try:
-        await bot.initialize()
-    except BaseException:
-        await request.shutdown()  # PTB leaves a half-initialised bot's pool open
-        raise
-    services = runtime.services
-    context = JobContext(
-        runtime.db, services.catalogs, services.timezone, default_locale=services.default_locale
-    )
-    worker = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"[-64:]
-    runner = build_runner(
-        Jobs(context, morning_extra=(("triage_summary", _triage_summary),)),
-        services.clock,
-        services.timezone,
-        {"telegram": TelegramNotificationSender(bot)},
-        worker_id=worker,
-        limits=Limits(global_per_window=settings.telegram_rate),
-        lease_seconds=settings.outbox_lease_seconds,
-    )
-    await runner.start()
-    try:
-        yield runner
-    finally:
-        await runner.stop()
-        await bot.shutdown()
 
 
 def init_app(
     settings: Settings, *, extra_contexts: tuple[Hook, ...] = (), **runtime_kwargs: Any
 ) -> web.Application:
-    """The app factory: everything is opened in ``cleanup_ctx``, in dependency order."""
+    """The app factory: everything is opened in ``cleanup_ctx``, in dependency order.
+
+    ``runtime_kwargs`` (a clock, a tagger) go to ``open_runtime``: only in one process.
+    """
     app = web.Application(client_max_size=2 * 1024 * 1024)
     app[SETTINGS] = settings
+    separate = settings.separate_engine
+    if separate and runtime_kwargs:
+        raise ValueError("a clock or tagger can only be given to an engine in this process")
 
     async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
         async with open_runtime(settings, **runtime_kwargs) as runtime:
             app[RUNTIME] = runtime
-            await _maybe_load_demo(runtime)
+            app[ENGINE] = runtime.engine
+            services = runtime.services
+            app[PAGES] = public.Pages(
+                runtime.db, services.catalogs, services.default_locale, services.clock
+            )
+            await load_demo_on_first_run(runtime)
             yield
+
+    async def engine_process_ctx(app: web.Application) -> AsyncIterator[None]:
+        async with engine_process(settings) as remote:
+            app[ENGINE] = remote
+            app[ENGINE_LOST] = remote.lost
+            db = Database(settings.database_url)
+            try:
+                await check_database(db)
+                app[PAGES] = public.Pages(db, Catalogs(), settings.locale, SystemClock())
+                yield
+            finally:
+                await db.dispose()
 
     async def channel_ctx(app: web.Application) -> AsyncIterator[None]:
         if settings.telegram_token is None:
             yield
             return
-        runtime = app[RUNTIME]
         channel = TelegramChannel(
-            settings, runtime.engine, runtime.services.catalogs, max_rate=settings.telegram_rate
+            settings, app[ENGINE], app[PAGES].catalogs, max_rate=settings.telegram_rate
         )
         app[CHANNEL] = channel
         await channel.start()
-        runtime.services.bot_username = runtime.services.bot_username or channel.username
+        if RUNTIME in app:
+            services = app[RUNTIME].services
+            services.bot_username = services.bot_username or channel.username
         try:
             yield
         finally:
@@ -180,13 +139,14 @@ def init_app(
             app[SCHEDULER] = runner
             yield
 
-    app.cleanup_ctx.append(runtime_ctx)
-    app.cleanup_ctx.append(channel_ctx)
-    app.cleanup_ctx.append(scheduler_ctx)
+    if separate:
+        app.cleanup_ctx.extend((engine_process_ctx, channel_ctx))
+    else:
+        app.cleanup_ctx.extend((runtime_ctx, channel_ctx, scheduler_ctx))
     for hook in extra_contexts:
         app.cleanup_ctx.append(hook)
     app.router.add_get("/healthz", healthz)
-    app.router.add_get(public.PATH, public.public_page_handler(lambda app: app[RUNTIME]))
+    app.router.add_get(public.PATH, public.public_page_handler(lambda app: app[PAGES]))
     if settings.telegram_mode == "webhook" and settings.telegram_token:
         app.router.add_post(WEBHOOK_PATH, telegram_webhook)
     return app

@@ -166,3 +166,9 @@ class Outcome:
 
     replies: list[Reply] = field(default_factory=list)
     duplicate: bool = False
+
+
+class EventHandler(Protocol):
+    """What a channel adapter hands its events to: ``Engine``, or the engine in its own process."""
+
+    async def handle(self, event: InboundEvent) -> Outcome: ...

@@ -28,8 +28,7 @@ from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.telegram_events import to_event
 from bot.channels.telegram_replies import BotApiError, ReplySender
 from bot.config import ConfigError, Settings
-from handlers.engine import Engine
-from handlers.events import CallbackAnswer, OutDocument, OutText, Reply
+from handlers.events import CallbackAnswer, EventHandler, OutDocument, OutText, Reply
 from handlers.keyedlock import KeyedLock
 from locales import Catalogs
 from scheduler.ratelimit import Limits, RateLimiter
@@ -86,6 +85,14 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         return None
 
 
+def startup_error(error: InvalidToken | NetworkError, settings: Settings) -> ConfigError:
+    """The setting to blame when the Bot API refuses or cannot be reached at start."""
+    if isinstance(error, InvalidToken):
+        return ConfigError("YDAN_TELEGRAM_TOKEN", "the Bot API rejected the token")
+    where = settings.telegram_base_url
+    return ConfigError("YDAN_TELEGRAM_BASE_URL", f"cannot reach {where} ({error})")
+
+
 def _status_of(error: TelegramError) -> int:
     if isinstance(error, Forbidden):
         return 403
@@ -102,7 +109,7 @@ class TelegramChannel:
     def __init__(
         self,
         settings: Settings,
-        engine: Engine,
+        engine: EventHandler,
         catalogs: Catalogs,
         *,
         max_rate: int = 30,
@@ -172,13 +179,9 @@ class TelegramChannel:
     async def start(self) -> None:
         try:
             await self.app.initialize()
-        except InvalidToken:
+        except (InvalidToken, NetworkError) as exc:
             await self._close_requests()
-            raise ConfigError("YDAN_TELEGRAM_TOKEN", "the Bot API rejected the token") from None
-        except NetworkError as exc:
-            await self._close_requests()
-            where = self.settings.telegram_base_url
-            raise ConfigError("YDAN_TELEGRAM_BASE_URL", f"cannot reach {where} ({exc})") from None
+            raise startup_error(exc, self.settings) from None
         await self._set_commands()
         await self.app.start()
         if self.settings.telegram_mode == "webhook":

@@ -36,6 +36,8 @@ def settings_for(fake: FakeBotApi, db_url: str, **overrides: Any) -> Settings:
         telegram_base_url=fake.base_url,
         telegram_base_file_url=fake.base_file_url,
         telegram_mode="polling",
+        # The bot under test runs in the test's own process, with the test's clock.
+        engine_process="off",
     )
     return replace(base, **overrides)
 

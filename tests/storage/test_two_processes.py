@@ -61,8 +61,8 @@ async def test_processes_starting_together_load_the_demo_once(
     from sqlalchemy import func
 
     from bot.config import Settings
+    from bot.core import load_demo_on_first_run
     from bot.runtime import open_runtime
-    from bot.web import _maybe_load_demo
     from storage.models import Commune
 
     settings = Settings(database_url=db_url)
@@ -70,7 +70,7 @@ async def test_processes_starting_together_load_the_demo_once(
         open_runtime(settings, clock=clock, tagger=tagger) as first,
         open_runtime(settings, clock=clock, tagger=tagger) as second,
     ):
-        await asyncio.gather(_maybe_load_demo(first), _maybe_load_demo(second))
+        await asyncio.gather(load_demo_on_first_run(first), load_demo_on_first_run(second))
         async with first.db.reader() as session:
             assert await session.scalar(select(func.count()).select_from(Commune)) == 1
 
