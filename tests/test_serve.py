@@ -3,55 +3,30 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 from aiohttp import ClientSession
 
 from tests.fakebot import FakeBotApi, FakeUser
-
-REPO = Path(__file__).parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.serving import serve_env, start_ydan
 
 
-async def test_serve_answers_start_within_two_seconds_and_stops_cleanly(tmp_path: Path) -> None:
-    port = _free_port()
+@pytest.mark.parametrize("engine_process", ["off", "on"])
+async def test_serve_answers_start_within_two_seconds_and_stops_cleanly(
+    tmp_path: Path, engine_process: str
+) -> None:
     async with FakeBotApi() as fake:
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "PYTHONPATH": str(REPO),
-            "PTB_TIMEDELTA": "1",
-            "YDAN_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
-            "YDAN_TELEGRAM_TOKEN": fake.token,
-            "YDAN_TELEGRAM_BASE_URL": fake.base_url,
-            "YDAN_TELEGRAM_BASE_FILE_URL": fake.base_file_url,
-            "YDAN_WEB_PORT": str(port),
-        }
-        if os.environ.get("YDAN_TEST_MODEL_DIR"):
-            env["YDAN_MODEL_DIR"] = os.environ["YDAN_TEST_MODEL_DIR"]
-        demo = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "demo", env=env, cwd=tmp_path
+        env = serve_env(
+            fake, f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}", engine_process=engine_process
         )
+        demo = await start_ydan(env, tmp_path, "demo", stderr=None)
         assert await demo.wait() == 0
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "serve",
-            env=env,
-            cwd=tmp_path,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await start_ydan(env, tmp_path, "serve")
         try:
             # Ready once it polls: the fake records getUpdates.
             await fake.wait_for(lambda: fake.calls("getUpdates"), timeout=60)
@@ -67,7 +42,7 @@ async def test_serve_answers_start_within_two_seconds_and_stops_cleanly(tmp_path
             assert "thôn" in str(village_question.get("text"))
             async with (
                 ClientSession() as http,
-                http.get(f"http://127.0.0.1:{port}/healthz") as response,
+                http.get(f"http://127.0.0.1:{env['YDAN_WEB_PORT']}/healthz") as response,
             ):
                 assert response.status == 200
                 assert (await response.json())["status"] == "ok"
@@ -78,16 +53,7 @@ async def test_serve_answers_start_within_two_seconds_and_stops_cleanly(tmp_path
 
 
 def test_serve_without_a_token_runs_the_offline_demo(tmp_path: Path) -> None:
-    import subprocess
-
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": str(REPO),
-        "YDAN_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}",
-        "YDAN_WEB_PORT": str(_free_port()),
-    }
-    if os.environ.get("YDAN_TEST_MODEL_DIR"):
-        env["YDAN_MODEL_DIR"] = os.environ["YDAN_TEST_MODEL_DIR"]
+    env = serve_env(None, f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}")
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "serve"],
         input="bao tan\n1\n/trogiup\n",
@@ -104,16 +70,14 @@ def test_serve_without_a_token_runs_the_offline_demo(tmp_path: Path) -> None:
     assert "/gopy — gửi ý kiến" in result.stdout
 
 
-async def test_serve_with_a_rejected_token_or_no_bot_api_exits_2(tmp_path: Path) -> None:
-    import subprocess
-
+@pytest.mark.parametrize("engine_process", ["off", "on"])
+async def test_serve_with_a_rejected_token_or_no_bot_api_exits_2(
+    tmp_path: Path, engine_process: str
+) -> None:
     async with FakeBotApi() as fake:
-        base = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "PYTHONPATH": str(REPO),
-            "YDAN_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bad.db'}",
-            "YDAN_WEB_PORT": str(_free_port()),
-        }
+        base = serve_env(
+            None, f"sqlite+aiosqlite:///{tmp_path / 'bad.db'}", engine_process=engine_process
+        )
         cases = [
             (
                 {"YDAN_TELEGRAM_TOKEN": "999:" + "z" * 35, "YDAN_TELEGRAM_BASE_URL": fake.base_url},
@@ -128,16 +92,7 @@ async def test_serve_with_a_rejected_token_or_no_bot_api_exits_2(tmp_path: Path)
             ),
         ]
         for extra, setting in cases:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot.cli",
-                "serve",
-                env={**base, **extra},
-                cwd=tmp_path,
-                stdin=subprocess.DEVNULL,
-                stderr=asyncio.subprocess.PIPE,
-            )
+            process = await start_ydan(base | extra, tmp_path, "serve")
             _, stderr = await asyncio.wait_for(process.communicate(), timeout=90)
             lines = stderr.decode().strip().splitlines()
             assert process.returncode == 2, stderr.decode()[-1500:]

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
-import sys
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,35 +15,16 @@ from storage.models import Notification, NotificationStatus
 from storage.outbox import OutboxMessage, enqueue_many
 from tests.conftest import empty_pg, migrated_sqlite, require_pg
 from tests.fakebot import FakeBotApi, FakeUser
+from tests.serving import serve_env, start_ydan
 
-REPO = Path(__file__).parents[1]
 BASE_ID = 800_000
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _env(fake: FakeBotApi, db_url: str) -> dict[str, str]:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": str(REPO),
-        "YDAN_DATABASE_URL": db_url,
-        "YDAN_TELEGRAM_TOKEN": fake.token,
-        "YDAN_TELEGRAM_BASE_URL": fake.base_url,
-        "YDAN_TELEGRAM_BASE_FILE_URL": fake.base_file_url,
-        "YDAN_WEB_PORT": str(_free_port()),
-        # The fake enforces no limit here; a quick broadcast keeps the test short.
-        "YDAN_TELEGRAM_RATE": "400",
-        "YDAN_OUTBOX_LEASE_SECONDS": "5",
-        "YDAN_LOG_LEVEL": "WARNING",
-    }
-    if os.environ.get("YDAN_TEST_MODEL_DIR"):
-        env["YDAN_MODEL_DIR"] = os.environ["YDAN_TEST_MODEL_DIR"]
-    return env
+    # The fake enforces no limit here; a quick broadcast keeps the test short.
+    return serve_env(
+        fake, db_url, telegram_rate="400", outbox_lease_seconds="5", log_level="WARNING"
+    )
 
 
 async def _broadcast(fake: FakeBotApi, db_url: str, count: int) -> list[int]:
@@ -88,15 +66,7 @@ def _delivered(fake: FakeBotApi, chats: list[int]) -> Counter[int]:
 
 
 async def _serve(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "serve",
-        env=env,
-        cwd=cwd,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    return await start_ydan(env, cwd, "serve", stderr=asyncio.subprocess.DEVNULL)
 
 
 async def test_a_hard_kill_mid_broadcast_loses_nothing(tmp_path: Path) -> None:
