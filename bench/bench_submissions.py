@@ -1,8 +1,8 @@
 """Complete submissions per second with N simulated citizens at once, through the fake Bot API.
 
-The bot runs as deployed: ``ydan serve`` in its own process, long-polling the fake Bot API,
-which runs in this process together with the simulated citizens (Telegram is never on the
-bot's machine). Each citizen is onboarded first (not timed); then all submit in parallel:
+The bot runs as deployed: ``ydan serve`` (with its engine process on a machine of two cores
+or more; ``--engine-process off`` keeps all in one), long-polling the fake Bot API, which runs
+in this process together with the simulated citizens (Telegram is never on the bot's machine). Each citizen is onboarded first (not timed); then all submit in parallel:
 /gopy, the text, confirm the topics, stay anonymous, send. A citizen waits, as a person does,
 until the bot's next prompt has arrived (the message with the button to press next, or the
 receipt with its tracking code); that wait is the step's latency. The serve process sends
@@ -14,6 +14,9 @@ one interpreter and one core), the setup of the first measurements.
 
     PYTHONPATH=. .venv/bin/python bench/bench_submissions.py --citizens 200 --db sqlite
     PYTHONPATH=. .venv/bin/python bench/bench_submissions.py --citizens 200 --db postgresql
+    PYTHONPATH=. .venv/bin/python bench/bench_submissions.py --citizens 200 --engine-process off
+
+CPU and peak memory are read from /proc for ``ydan serve`` and its engine process.
 """
 
 from __future__ import annotations
@@ -26,9 +29,7 @@ import os
 import resource
 import secrets
 import signal
-import socket
 import statistics
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -41,8 +42,8 @@ from typing import Any
 import asyncpg
 
 from tests.fakebot import FakeBotApi, FakeUser, Injected
+from tests.serving import serve_env, start_ydan
 
-REPO = Path(__file__).resolve().parents[1]
 WAIT = 120.0  # safety net: a step that takes this long means the bot is stuck
 JSON = dict[str, Any]
 TEXTS = (
@@ -52,6 +53,13 @@ TEXTS = (
     "đêm nào cũng có nhóm thanh niên đua xe ở đường đê, rất ồn và nguy hiểm",
     "gia lua nam nay thap qua, xin xa ho tro giong cho vu sau",
 )
+
+
+@dataclass(frozen=True)
+class Options:
+    rate: int  # serve's outbound messages/s
+    engine_process: str  # serve's YDAN_ENGINE_PROCESS
+    in_process: bool  # the bot in this process instead of ``ydan serve``
 
 
 def _buttons(message: JSON) -> list[JSON]:
@@ -115,13 +123,6 @@ class Citizen:
         return "DT-" in str(receipt.get("text"))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _tree(pid: int) -> list[int]:
     """``pid`` and its descendants (the engine process of ``ydan serve``)."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -143,28 +144,22 @@ def _proc_figures(pid: int) -> dict[str, float]:
 
 
 @asynccontextmanager
-async def serve_process(fake: FakeBotApi, db_url: str, rate: int, log: Path) -> AsyncIterator[int]:
+async def serve_process(
+    fake: FakeBotApi, db_url: str, options: Options, log: Path
+) -> AsyncIterator[int]:
     """``ydan serve`` polling ``fake``; yields its pid once it polls."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": str(REPO),
-        "PTB_TIMEDELTA": "1",
-        "YDAN_DATABASE_URL": db_url,
-        "YDAN_TELEGRAM_TOKEN": fake.token,
-        "YDAN_TELEGRAM_BASE_URL": fake.base_url,
-        "YDAN_TELEGRAM_BASE_FILE_URL": fake.base_file_url,
-        "YDAN_WEB_PORT": str(_free_port()),
-        "YDAN_TELEGRAM_RATE": str(rate),
-        "YDAN_LOG_LEVEL": "WARNING",
-    }
-    cli = (sys.executable, "-m", "bot.cli")
-    demo = await asyncio.create_subprocess_exec(*cli, "demo", env=env, cwd=log.parent)
+    env = serve_env(
+        fake,
+        db_url,
+        telegram_rate=str(options.rate),
+        engine_process=options.engine_process,
+        log_level="WARNING",
+    )
+    demo = await start_ydan(env, log.parent, "demo", stderr=None)
     if await demo.wait() != 0:
         raise RuntimeError("ydan demo failed")
     with log.open("wb") as stderr:
-        process = await asyncio.create_subprocess_exec(
-            *cli, "serve", env=env, cwd=log.parent, stderr=stderr
-        )
+        process = await start_ydan(env, log.parent, "serve", stderr=stderr.fileno())
         try:
             await fake.wait_for(lambda: fake.calls("getUpdates"), timeout=60)
             yield process.pid
@@ -203,13 +198,17 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-async def run(citizens: int, db_url: str, workdir: Path, rate: int, in_process: bool) -> JSON:
+async def run(citizens: int, db_url: str, workdir: Path, options: Options) -> JSON:
     log = workdir / "serve.log"
     errors = ErrorCounter()
     logging.getLogger().addHandler(errors)
     async with FakeBotApi() as fake:
         people = [Citizen(fake, FakeUser(300_000 + i, f"Dân {i}")) for i in range(citizens)]
-        bot = in_process_bot(fake, db_url) if in_process else serve_process(fake, db_url, rate, log)
+        bot = (
+            in_process_bot(fake, db_url)
+            if options.in_process
+            else serve_process(fake, db_url, options, log)
+        )
         async with bot as pid:
             await asyncio.gather(*(p.onboard() for p in people))
             before = _proc_figures(pid) if pid else {}
@@ -228,7 +227,9 @@ async def run(citizens: int, db_url: str, workdir: Path, rate: int, in_process: 
     completed = sum(results)
     served = log.read_text(errors="replace") if log.exists() else ""
     figures: JSON = {
-        "mode": "in-process" if in_process else "serve process",
+        "mode": "in-process"
+        if options.in_process
+        else f"serve, engine process {options.engine_process}",
         "citizens": citizens,
         "completed": completed,
         "seconds": round(elapsed, 2),
@@ -261,19 +262,19 @@ async def run(citizens: int, db_url: str, workdir: Path, rate: int, in_process: 
     return figures
 
 
-async def main(citizens: int, backend: str, rate: int, in_process: bool) -> None:
+async def main(citizens: int, backend: str, options: Options) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         if backend == "sqlite":
             url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
-            result = await run(citizens, url, workdir, rate, in_process)
+            result = await run(citizens, url, workdir, options)
         else:
             name = f"ydan_bench_{secrets.token_hex(4)}"
             admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/test")
             await admin.execute(f'CREATE DATABASE "{name}"')
             try:
                 url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-                result = await run(citizens, url, workdir, rate, in_process)
+                result = await run(citizens, url, workdir, options)
             finally:
                 await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                 await admin.close()
@@ -286,5 +287,9 @@ if __name__ == "__main__":
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--rate", type=int, default=1000, help="serve's outbound messages/s")
     parser.add_argument("--in-process", action="store_true")
+    parser.add_argument(
+        "--engine-process", choices=["auto", "on", "off"], default="auto", help="serve's setting"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.citizens, args.db, args.rate, args.in_process))
+    options = Options(args.rate, args.engine_process, args.in_process)
+    asyncio.run(main(args.citizens, args.db, options))
