@@ -62,7 +62,7 @@ class Settings:
     def separate_engine(self) -> bool:
         if self.telegram_token is None or self.engine_process == "off":
             return False
-        return self.engine_process == "on" or len(os.sched_getaffinity(0)) >= 2
+        return self.engine_process == "on" or _usable_cores() >= 2
 
     @property
     def tz(self) -> ZoneInfo:
@@ -74,6 +74,13 @@ class Settings:
             return self.telegram_base_file_url
         base = self.telegram_base_url.rstrip("/")
         return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+
+def _usable_cores() -> int:
+    # The cores this process may run on (a container's CPU set), where the platform says.
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _env_name(field_name: str) -> str:

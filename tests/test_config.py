@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import config
 from bot.config import ConfigError, load_settings
 
 
@@ -51,12 +52,34 @@ def test_environment_wins_over_the_toml_file(tmp_path: Path) -> None:
             },
             "YDAN_WEBHOOK_SECRET",
         ),
+        ({"YDAN_ENGINE_PROCESS": "twice"}, "YDAN_ENGINE_PROCESS"),
     ],
 )
 def test_bad_values_name_the_setting(env: dict[str, str], setting: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(environ=env)
     assert caught.value.setting == setting
+
+
+@pytest.mark.parametrize(
+    ("engine_process", "token", "cores", "separate"),
+    [
+        ("auto", True, 2, True),
+        ("auto", True, 1, False),
+        ("on", True, 1, True),
+        ("off", True, 8, False),
+        # The console demo (no token) always runs in one process.
+        ("on", False, 8, False),
+    ],
+)
+def test_the_engine_gets_its_own_process_with_a_token_and_two_cores(
+    monkeypatch: pytest.MonkeyPatch, engine_process: str, token: bool, cores: int, separate: bool
+) -> None:
+    monkeypatch.setattr(config, "_usable_cores", lambda: cores)
+    env = {"YDAN_ENGINE_PROCESS": engine_process}
+    if token:
+        env["YDAN_TELEGRAM_TOKEN"] = "123:" + "a" * 30
+    assert load_settings(environ=env).separate_engine is separate
 
 
 def test_unknown_key_in_the_file_is_refused(tmp_path: Path) -> None:

@@ -9,9 +9,10 @@ import pytest
 
 from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.telegram_replies import BotApiError, ReplySender
-from handlers.events import Button, OutText
+from handlers.events import Button, OutDocument, OutText
 from scheduler.ratelimit import Limits, RateLimiter
 from storage.clock import ManualClock
+from tests.e2e.harness import uploaded
 from tests.fakebot import FakeBotApi, FakeGroup, FakeUser
 
 LAN = FakeUser(1001, "Lan")
@@ -88,6 +89,21 @@ async def test_an_edit_replaces_the_earlier_message(
     await sender.text(str(LAN.id), OutText("Bước 1 (đã chọn)", edit_message_id=message_id))
     [shown] = fake.sent_messages(LAN)
     assert shown["text"] == "Bước 1 (đã chọn)"
+
+
+async def test_a_document_is_uploaded_with_its_name_and_caption(
+    fake: FakeBotApi, request_pool: AiohttpRequest, clock: ManualClock
+) -> None:
+    fake.add_chat(LAN)
+    sender, sleep = _sender(fake, request_pool, clock, Limits(chat_interval=0.0))
+    fake.fail_next("sendDocument", status=429, retry_after=2)
+    content = b"PK\x03\x04 ket luan phien doi thoai"
+    await sender.document(str(LAN.id), OutDocument("ketluan.docx", content, "Kết luận phiên"))
+    [message] = fake.sent_messages(LAN)
+    assert message["document"]["file_name"] == "ketluan.docx"
+    assert message["caption"] == "Kết luận phiên"
+    assert uploaded(fake, message) == content
+    assert sleep.waits == [pytest.approx(2.0, abs=0.01)]
 
 
 async def test_flood_control_pauses_then_the_reply_goes_once(

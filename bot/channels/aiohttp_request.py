@@ -98,6 +98,14 @@ class AiohttpRequest(BaseRequest):
         payload = aiohttp.BytesPayload(body, content_type="application/json")
         return await self._exchange("POST", url, payload, self._default_timeout)
 
+    async def post_file(
+        self, url: str, fields: dict[str, str], name: str, filename: str, content: bytes
+    ) -> tuple[int, bytes]:
+        """POST form ``fields`` and one file as multipart, as the Bot API takes uploads."""
+        form = aiohttp.FormData(fields, quote_fields=False)
+        form.add_field(name, content, filename=filename, content_type="application/octet-stream")
+        return await self._exchange("POST", url, form, self._default_timeout)
+
     async def _exchange(
         self, method: str, url: str, data: Any, limits: aiohttp.ClientTimeout
     ) -> tuple[int, bytes]:

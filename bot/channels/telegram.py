@@ -13,13 +13,10 @@ from collections import deque
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeDefault, InputFile, Update
+from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.error import (
-    BadRequest,
-    Forbidden,
     InvalidToken,
     NetworkError,
-    RetryAfter,
     TelegramError,
 )
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
@@ -91,14 +88,6 @@ def startup_error(error: InvalidToken | NetworkError, settings: Settings) -> Con
         return ConfigError("YDAN_TELEGRAM_TOKEN", "the Bot API rejected the token")
     where = settings.telegram_base_url
     return ConfigError("YDAN_TELEGRAM_BASE_URL", f"cannot reach {where} ({error})")
-
-
-def _status_of(error: TelegramError) -> int:
-    if isinstance(error, Forbidden):
-        return 403
-    if isinstance(error, BadRequest):
-        return 400
-    return 429 if isinstance(error, RetryAfter) else 0
 
 
 class TelegramChannel:
@@ -263,7 +252,7 @@ class TelegramChannel:
                 if isinstance(reply, OutText):
                     await self.replies.text(chat_id, reply)
                 elif isinstance(reply, OutDocument):
-                    await self._send_document(chat_id, reply)
+                    await self.replies.document(chat_id, reply)
             except BotApiError as exc:
                 if exc.status == 403:
                     log.info("a chat blocked the bot; reply dropped")
@@ -273,19 +262,6 @@ class TelegramChannel:
                     continue
                 log.warning("reply not sent: %s", exc)
                 return
-
-    async def _send_document(self, chat_id: str, document: OutDocument) -> None:
-        await self.replies.take_turn(chat_id)
-        try:
-            await self.app.bot.send_document(
-                chat_id,
-                InputFile(document.content, filename=document.filename),
-                caption=document.caption,
-            )
-        except TelegramError as exc:
-            raise BotApiError(_status_of(exc), exc.message) from exc
-        finally:
-            self.replies.settle(chat_id)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
