@@ -79,11 +79,13 @@ async def test_a_citizen_submits_through_both_processes_and_both_stop_cleanly(
             review = await lan.press(anonymity, "Ẩn tên", _has_button("Gửi"))
             receipt = await lan.press(review, "Gửi ý kiến", lambda m: "DT-" in str(m["text"]))
             assert "DT-" in receipt["text"]
-            async with (
-                ClientSession() as http,
-                http.get(f"http://127.0.0.1:{port}/healthz") as response,
-            ):
-                assert response.status == 200
+            # The serving process reads the database for its pages; the engine writes it.
+            async with ClientSession() as http:
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    assert response.status == 200
+                async with http.get(f"http://127.0.0.1:{port}/congkhai/bao-tan") as response:
+                    assert response.status == 200
+                    assert "Bảo Tân" in await response.text()
         finally:
             serve.send_signal(signal.SIGTERM)
             _, stderr = await asyncio.wait_for(serve.communicate(), WAIT)

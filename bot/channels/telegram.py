@@ -14,11 +14,7 @@ from collections.abc import Awaitable, Sequence
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
-from telegram.error import (
-    InvalidToken,
-    NetworkError,
-    TelegramError,
-)
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
 from bot.channels.aiohttp_request import AiohttpRequest

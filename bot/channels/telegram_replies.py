@@ -144,7 +144,7 @@ class ReplySender:
 
         ``upload`` (field, file name, content) sends ``params`` and the file as multipart.
         """
-        payload = json.dumps(params, ensure_ascii=False).encode()
+        payload = json.dumps(params, ensure_ascii=False).encode() if upload is None else b""
         url = f"{self._api_url}/{method}"
         attempt = 0
         while True:
