@@ -77,21 +77,12 @@ class Citizen:
 
     fake: FakeBotApi
     user: FakeUser
-    seen: int = 0
     steps: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
     async def act(self, action: Awaitable[Injected], ready: Callable[[JSON], bool]) -> JSON:
         """Inject one update and return the first new bot message that satisfies ``ready``."""
         await action
-
-        def arrived() -> JSON | None:
-            new = self.fake.sent_messages(self.user)[self.seen :]
-            found = next((m for m in new if ready(m)), None)
-            if found is not None:
-                self.seen += len(new)
-            return found
-
-        return await self.fake.wait_chat(self.user, arrived, WAIT)
+        return await self.fake.next_matching(self.user, ready, WAIT)
 
     async def timed(
         self, step: str, action: Awaitable[Injected], ready: Callable[[JSON], bool]

@@ -32,17 +32,9 @@ class Person:
     def __init__(self, fake: FakeBotApi, user: FakeUser) -> None:
         self.fake = fake
         self.user = user
-        self.seen = 0
 
     async def until(self, ready: Callable[[JSON], bool]) -> JSON:
-        def arrived() -> JSON | None:
-            new = self.fake.sent_messages(self.user)[self.seen :]
-            found = next((m for m in new if ready(m)), None)
-            if found is not None:
-                self.seen += len(new)
-            return found
-
-        return await self.fake.wait_chat(self.user, arrived, WAIT)
+        return await self.fake.next_matching(self.user, ready, WAIT)
 
     async def press(self, message: JSON, label: str, then: Callable[[JSON], bool]) -> JSON:
         rows = message["reply_markup"]["inline_keyboard"]

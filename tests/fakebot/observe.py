@@ -171,6 +171,27 @@ class Observations:
 
         return await self._hub.wait_for(take, timeout, f"a bot message in chat {chat_id}")
 
+    async def next_matching(
+        self, chat: ChatRef, ready: Callable[[JSON], bool], timeout: float = 10.0
+    ) -> JSON:
+        """The first unread bot message in the chat that satisfies ``ready`` (waits for it);
+        it and the messages before it are then read. Cheap with many chats waiting at once."""
+        chat_id = chat_id_of(chat)
+
+        def take() -> JSON | None:
+            state = self._state.chats.get(chat_id)
+            if state is None:
+                return None
+            unread = state.bot_message_ids[state.read_cursor :]
+            for n, message_id in enumerate(unread):
+                message = state.messages[message_id]
+                if ready(message):
+                    state.read_cursor += n + 1
+                    return message
+            return None
+
+        return await self._hub.wait_chat(chat_id, take, timeout)
+
     async def next_messages(self, chat: ChatRef, count: int, timeout: float = 10.0) -> list[JSON]:
         return [await self.next_message(chat, timeout) for _ in range(count)]
 
