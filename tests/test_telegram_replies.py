@@ -1,4 +1,4 @@
-"""Replies as Bot API JSON: keyboards, edits, Telegram's limits and every kind of failure."""
+"""Replies as plain Bot API calls: keyboards, edits, Telegram's limits and every kind of failure."""
 
 from __future__ import annotations
 
@@ -77,6 +77,18 @@ async def test_every_keyboard_kind_reaches_the_chat(
         "Chọn việc",
         "Đã xong",
     )
+
+
+async def test_text_arrives_exactly_as_written(
+    fake: FakeBotApi, request_pool: AiohttpRequest, clock: ManualClock
+) -> None:
+    fake.add_chat(LAN)
+    sender, _ = _sender(fake, request_pool, clock)
+    # Characters a form encoding must escape, a text that looks like a number, and emoji.
+    texts = ["Ngõ 5 & ngõ 7: 100% + 1 = ?", "123", "Cảm ơn bác 🙏 #góp_ý"]
+    for text in texts:
+        await sender.text(str(LAN.id), OutText(text))
+    assert [m["text"] for m in fake.sent_messages(LAN)] == texts
 
 
 async def test_an_edit_replaces_the_earlier_message(

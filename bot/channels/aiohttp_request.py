@@ -93,9 +93,9 @@ class AiohttpRequest(BaseRequest):
         data = _form(request_data) if request_data is not None else None
         return await self._exchange(method, url, data, timeout)
 
-    async def post_json(self, url: str, body: bytes) -> tuple[int, bytes]:
-        """POST a JSON body on this instance's pool, with its default timeouts."""
-        payload = aiohttp.BytesPayload(body, content_type="application/json")
+    async def post_form(self, url: str, body: bytes) -> tuple[int, bytes]:
+        """POST an encoded form on this instance's pool, with its default timeouts."""
+        payload = aiohttp.BytesPayload(body, content_type="application/x-www-form-urlencoded")
         return await self._exchange("POST", url, payload, self._default_timeout)
 
     async def post_file(
