@@ -105,3 +105,31 @@ async def test_a_hard_kill_of_serve_takes_the_engine_process_with_it(tmp_path: P
         serve.kill()
         await serve.communicate()
         await wait_gone(engine, WAIT)
+
+
+async def test_webhook_mode_reaches_the_engine_process(tmp_path: Path) -> None:
+    async with FakeBotApi() as fake:
+        env = serve_env(fake, f"sqlite+aiosqlite:///{tmp_path / 'hook.db'}", engine_process="on")
+        port = env["YDAN_WEB_PORT"]
+        env |= {
+            "YDAN_TELEGRAM_MODE": "webhook",
+            "YDAN_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
+            "YDAN_WEBHOOK_SECRET": "hook-secret-4",
+            "YDAN_LOG_LEVEL": "INFO",
+        }
+        serve = await start_ydan(env, tmp_path, "serve")
+        try:
+            assert serve.stderr is not None
+            # Listening once it says so: Telegram's first delivery must find the server up.
+            async with asyncio.timeout(60):
+                while b"web server on" not in await serve.stderr.readline():
+                    pass
+            assert fake.webhook.secret_token == "hook-secret-4"
+            lan = Person(fake, FakeUser(7201, "Lan"))
+            await fake.send_command(lan.user, "start")
+            village = await lan.until(_has_button("Bảo Tân"))
+            await lan.press(village, "Bảo Tân", _has_button("đồng ý"))
+        finally:
+            serve.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(serve.communicate(), WAIT)
+        assert serve.returncode == 0, stderr.decode()[-2000:]
