@@ -42,7 +42,7 @@ from typing import Any
 import asyncpg
 
 from tests.fakebot import FakeBotApi, FakeUser, Injected
-from tests.serving import serve_env, start_ydan
+from tests.serving import polling, serve_env, start_ydan
 
 WAIT = 120.0  # safety net: a step that takes this long means the bot is stuck
 JSON = dict[str, Any]
@@ -152,7 +152,7 @@ async def serve_process(
     with log.open("wb") as stderr:
         process = await start_ydan(env, log.parent, "serve", stderr=stderr.fileno())
         try:
-            await fake.wait_for(lambda: fake.calls("getUpdates"), timeout=60)
+            await polling(fake)
             yield process.pid
         finally:
             process.send_signal(signal.SIGTERM)

@@ -55,6 +55,11 @@ async def start_ydan(
     )
 
 
+async def polling(fake: FakeBotApi) -> None:
+    """Return once the bot's first long poll has reached the fake (it need not have returned)."""
+    await fake.wait_for(lambda: fake.requests("getUpdates"), timeout=60)
+
+
 def children(pid: int) -> list[int]:
     """The direct child processes of ``pid`` (Linux)."""
     return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]

@@ -13,7 +13,7 @@ import pytest
 from aiohttp import ClientSession
 
 from tests.fakebot import FakeBotApi, FakeUser
-from tests.serving import serve_env, start_ydan
+from tests.serving import polling, serve_env, start_ydan
 
 
 @pytest.mark.parametrize("engine_process", ["off", "on"])
@@ -28,8 +28,7 @@ async def test_serve_answers_start_within_two_seconds_and_stops_cleanly(
         assert await demo.wait() == 0
         process = await start_ydan(env, tmp_path, "serve")
         try:
-            # Ready once it polls: the fake records getUpdates.
-            await fake.wait_for(lambda: fake.calls("getUpdates"), timeout=60)
+            await polling(fake)
             user = FakeUser(7001, "Lan")
             started = time.monotonic()
             await fake.send_command(user, "start")

@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import ClientSession
 
 from tests.fakebot import FakeBotApi, FakeUser
-from tests.serving import children, serve_env, start_ydan, wait_gone
+from tests.serving import children, polling, serve_env, start_ydan, wait_gone
 
 JSON = dict[str, Any]
 WAIT = 30.0
@@ -47,7 +47,7 @@ async def _serving(fake: FakeBotApi, tmp_path: Path) -> tuple[asyncio.subprocess
     """``ydan serve`` with its engine process, polling: the process, the engine's pid, the port."""
     env = serve_env(fake, f"sqlite+aiosqlite:///{tmp_path / 'split.db'}", engine_process="on")
     serve = await start_ydan(env, tmp_path, "serve")
-    await fake.wait_for(lambda: fake.calls("getUpdates"), timeout=60)
+    await polling(fake)
     [engine] = children(serve.pid)
     return serve, engine, env["YDAN_WEB_PORT"]
 
