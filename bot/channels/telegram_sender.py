@@ -25,6 +25,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram import error as tg
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.channels.telegram_replies import is_group
 from scheduler.senders import PermanentError, RetryAfter, TransientError, Unreachable
 
 # Bad requests that mean "this chat is gone for good", not "this message is wrong".
@@ -85,8 +86,7 @@ class TelegramNotificationSender:
         self.bot = bot
 
     def is_group(self, chat_id: str) -> bool:
-        # Telegram gives groups, supergroups and channels negative ids; users are positive.
-        return chat_id.lstrip().startswith("-")
+        return is_group(chat_id)
 
     async def send(self, chat_id: str, payload: dict[str, Any]) -> str | None:
         try:
